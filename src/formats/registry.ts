@@ -1,0 +1,15 @@
+import type { FormatDefinition } from './types.js';
+
+/**
+ * Every wire format Switchyard speaks. Adding a vendor is adding its folder and one line here.
+ */
+const FORMATS: FormatDefinition[] = [
+];
+
+export function allFormats(): readonly FormatDefinition[] {
+  return FORMATS;
+}
+
+export function findFormat(type: string): FormatDefinition | undefined {
+  return FORMATS.find((f) => f.type === type);
+}
