@@ -146,6 +146,14 @@ export interface ExporterDefinition {
    * other statuses reject.
    */
   interpret?(status: number, headers: Record<string, string>, body: Buffer, request: OutboundRequest): SendResult | undefined;
+  /** A transport other than HTTP (the debug exporter writes to stdout or a file). */
+  createTransport?(config: ExporterConfigBase & Record<string, unknown>): Transport;
+}
+
+/** One attempt at delivering one encoded request. Retry, timeouts and HTTP are layers of this. */
+export interface Transport {
+  send(request: OutboundRequest): Promise<SendResult>;
+  close?(): Promise<void>;
 }
 
 /** Keys every exporter understands (the format adds its own through configSchema). */

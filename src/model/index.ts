@@ -4,3 +4,6 @@ export * from './telemetry.js';
 export * from './count.js';
 export * from './genai.js';
 export * from './build.js';
+export * from "./serialize.js";
+export * from "./batch-ops.js";
+export * from "./clone.js";

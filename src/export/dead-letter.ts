@@ -1,0 +1,86 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { OutboundRequest } from '../formats/types.js';
+
+export interface DeadLetter {
+  time: string;
+  exporter: string;
+  reason: string;
+  status?: number;
+  items: number;
+  path?: string;
+  content_type?: string;
+  /** One rejected record (partial success) … */
+  record?: unknown;
+  /** … or the whole request body: text when it is text, else base64. */
+  body?: string;
+  body_base64?: string;
+}
+
+export interface DeadLetterStats {
+  total_failed: number;
+  by_reason: Record<string, number>;
+  oldest_entry?: string;
+  newest_entry?: string;
+}
+
+/**
+ * The JSONL file of what an exporter gave up on or the vendor refused, with the reason. Writes are
+ * serialised so lines never interleave.
+ */
+export class DeadLetterFile {
+  private chain: Promise<void> = Promise.resolve();
+  private readonly stats: DeadLetterStats = { total_failed: 0, by_reason: {} };
+
+  constructor(public readonly path: string, private readonly exporter: string) {}
+
+  /** The whole request failed. */
+  writeRequest(req: OutboundRequest, reason: string, status?: number): Promise<void> {
+    const letter: DeadLetter = { time: new Date().toISOString(), exporter: this.exporter, reason, status, items: req.items, path: req.path, content_type: req.contentType };
+    let body = typeof req.body === 'string' ? Buffer.from(req.body) : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+    if (req.contentEncoding === 'gzip') body = gunzipSync(body);
+    if (/json|ndjson|text/.test(req.contentType)) letter.body = body.toString('utf8');
+    else letter.body_base64 = body.toString('base64');
+    return this.write([letter], reasonKey(reason, status), req.items);
+  }
+
+  /** Single records the vendor refused in a partial success. */
+  writeRecords(records: { record: unknown; reason: string }[], req: OutboundRequest): Promise<void> {
+    const time = new Date().toISOString();
+    const letters = records.map((r) => ({ time, exporter: this.exporter, reason: r.reason, items: 1, path: req.path, record: r.record }));
+    return this.write(letters, undefined, records.length, records.map((r) => r.reason));
+  }
+
+  /** Items that could not even be encoded, or were left at shutdown: kept as model text. */
+  writeRaw(reason: string, items: number, payload: string): Promise<void> {
+    const letter: DeadLetter = { time: new Date().toISOString(), exporter: this.exporter, reason, items, body: payload };
+    return this.write([letter], reasonKey(reason), items);
+  }
+
+  snapshot(): DeadLetterStats {
+    return { ...this.stats, by_reason: { ...this.stats.by_reason } };
+  }
+
+  private write(letters: DeadLetter[], key: string | undefined, items: number, keys?: string[]): Promise<void> {
+    const now = letters[0]?.time ?? new Date().toISOString();
+    this.stats.total_failed += items;
+    if (key) this.stats.by_reason[key] = (this.stats.by_reason[key] ?? 0) + items;
+    for (const k of keys ?? []) this.stats.by_reason[reasonKey(k)] = (this.stats.by_reason[reasonKey(k)] ?? 0) + 1;
+    this.stats.oldest_entry ??= now;
+    this.stats.newest_entry = now;
+    const text = letters.map((l) => JSON.stringify(l)).join('\n') + '\n';
+    this.chain = this.chain.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true });
+      await appendFile(this.path, text);
+    });
+    return this.chain;
+  }
+}
+
+/** A short, low-cardinality reason for counting: the HTTP status, or the first words. */
+export function reasonKey(reason: string, status?: number): string {
+  if (status) return `http_${status}`;
+  const m = /^([a-z_]+)\b/i.exec(reason);
+  return m ? m[1]!.toLowerCase() : 'other';
+}

@@ -1,0 +1,236 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { z } from 'zod';
+import type { Signal } from '../../model/index.js';
+import { SIGNALS } from '../../model/index.js';
+import { type ComponentCatalog, defaultCatalog, receiverSignals } from '../components.js';
+import { exporterBaseShape, receiverBaseShape, duration } from './common-schema.js';
+import { ConfigError, type ConfigIssue, pathText } from './errors.js';
+import { expandEnv } from './expand-env.js';
+import type { ComponentConfig, ExporterConfig, PipelineConfig, ReceiverConfig, SwitchyardConfig } from './model.js';
+
+const ID_RE = /^([a-z][a-z0-9_]*)(?:\/([^\s/]+))?$/;
+const PIPELINE_RE = /^(traces|metrics|logs)(?:\/([^\s/]+))?$/;
+
+const topSchema = z.strictObject({
+  receivers: z.record(z.string(), z.unknown()).default({}),
+  processors: z.record(z.string(), z.unknown()).default({}),
+  exporters: z.record(z.string(), z.unknown()).default({}),
+  extensions: z.record(z.string(), z.unknown()).optional(),
+  service: z.strictObject({
+    telemetry: z
+      .strictObject({
+        endpoint: z.string().optional(),
+        logs: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
+      })
+      .prefault({}),
+    /** Worker processes behind the same listeners; 0 = one per core. */
+    workers: z.number().int().min(0).max(64).default(1),
+    shutdown_timeout: duration.default(10_000),
+    extensions: z.array(z.string()).optional(),
+    pipelines: z.record(
+      z.string(),
+      z.strictObject({
+        receivers: z.array(z.string()).min(1, 'a pipeline needs at least one receiver'),
+        processors: z.array(z.string()).default([]),
+        exporters: z.array(z.string()).min(1, 'a pipeline needs at least one exporter'),
+      }),
+    ),
+  }),
+});
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  catalog?: ComponentCatalog;
+  file?: string;
+}
+
+export function loadConfigFile(file: string, opts: Omit<LoadOptions, 'file'> = {}): SwitchyardConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError([{ path: '', message: `cannot read ${file}: ${(e as Error).message}` }], file);
+  }
+  return parseConfig(text, { ...opts, file });
+}
+
+/**
+ * Parses, expands and validates a config, collecting every problem before failing, each with its
+ * path in the file and, where the YAML parser knows it, its line.
+ */
+export function parseConfig(text: string, opts: LoadOptions = {}): SwitchyardConfig {
+  const catalog = opts.catalog ?? defaultCatalog();
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const issues: ConfigIssue[] = [];
+  const lineOf = (path: readonly PropertyKey[]) => findLine(doc, lines, path);
+  const add = (path: readonly PropertyKey[], message: string) => issues.push({ path: pathText(path), message, line: lineOf(path) });
+
+  for (const e of doc.errors) issues.push({ path: '', message: `YAML: ${e.message.split('\n')[0]}`, line: e.linePos?.[0]?.line });
+  if (issues.length) throw new ConfigError(issues, opts.file);
+
+  const envIssues: { path: (string | number)[]; message: string }[] = [];
+  const raw = expandEnv(doc.toJS({ maxAliasCount: 100 }) ?? {}, opts.env ?? process.env, envIssues);
+  for (const i of envIssues) add(i.path, i.message);
+
+  const top = topSchema.safeParse(raw);
+  if (!top.success) {
+    for (const i of top.error.issues) addZodIssue(add, [], i);
+    throw new ConfigError(issues, opts.file);
+  }
+  const cfg = top.data;
+
+  const receivers = new Map<string, ComponentConfig<ReceiverConfig>>();
+  for (const [id, body] of Object.entries(cfg.receivers)) {
+    const type = parseId(id, ['receivers', id], add);
+    if (!type) continue;
+    const def = catalog.receivers.get(type);
+    if (!def) {
+      add(['receivers', id], `unknown receiver type "${type}" (known: ${[...catalog.receivers.keys()].sort().join(', ')})`);
+      continue;
+    }
+    const parsed = z.strictObject({ ...receiverBaseShape, ...(def.configSchema ?? {}) }).safeParse(body ?? {});
+    if (!parsed.success) parsed.error.issues.forEach((i) => addZodIssue(add, ['receivers', id], i));
+    else receivers.set(id, { id, type, config: parsed.data as ReceiverConfig });
+  }
+
+  const exporters = new Map<string, ComponentConfig<ExporterConfig>>();
+  for (const [id, body] of Object.entries(cfg.exporters)) {
+    const type = parseId(id, ['exporters', id], add);
+    if (!type) continue;
+    const def = catalog.exporters.get(type);
+    if (!def) {
+      add(['exporters', id], `unknown exporter type "${type}" (known: ${[...catalog.exporters.keys()].sort().join(', ')})`);
+      continue;
+    }
+    const parsed = z.strictObject({ ...exporterBaseShape, ...(def.configSchema ?? {}) }).safeParse(body ?? {});
+    if (!parsed.success) parsed.error.issues.forEach((i) => addZodIssue(add, ['exporters', id], i));
+    else {
+      const c = parsed.data as ExporterConfig;
+      if (!def.createTransport && !c.endpoint) add(['exporters', id, 'endpoint'], 'is required for this exporter');
+      exporters.set(id, { id, type, config: c });
+    }
+  }
+
+  const processors = new Map<string, ComponentConfig<Record<string, unknown>>>();
+  for (const [id, body] of Object.entries(cfg.processors)) {
+    const type = parseId(id, ['processors', id], add);
+    if (!type) continue;
+    const def = catalog.processors.get(type);
+    if (!def) {
+      add(['processors', id], `unknown processor type "${type}" (known: ${[...catalog.processors.keys()].sort().join(', ')})`);
+      continue;
+    }
+    const parsed = def.configSchema.safeParse(body ?? {});
+    if (!parsed.success) parsed.error.issues.forEach((i) => addZodIssue(add, ['processors', id], i));
+    else processors.set(id, { id, type, config: parsed.data as Record<string, unknown> });
+  }
+
+  const pipelines: PipelineConfig[] = [];
+  for (const [pid, p] of Object.entries(cfg.service.pipelines)) {
+    const m = PIPELINE_RE.exec(pid);
+    const at = ['service', 'pipelines', pid];
+    if (!m) {
+      add(at, `pipeline id "${pid}" must be traces, metrics or logs, optionally followed by /name`);
+      continue;
+    }
+    const signal = m[1] as Signal;
+    p.receivers.forEach((rid, i) => {
+      if (!(rid in cfg.receivers)) return add([...at, 'receivers', i], `receiver "${rid}" is not defined under receivers`);
+      const def = catalog.receivers.get(idType(rid));
+      if (def && !receiverSignals(def).has(signal)) add([...at, 'receivers', i], `receiver "${rid}" cannot produce ${signal}`);
+    });
+    p.processors.forEach((prid, i) => {
+      if (!(prid in cfg.processors)) return add([...at, 'processors', i], `processor "${prid}" is not defined under processors`);
+      const def = catalog.processors.get(idType(prid));
+      if (def && !def.signals.includes(signal)) add([...at, 'processors', i], `processor "${prid}" cannot process ${signal}`);
+      if (idType(prid) === 'batch' && i !== p.processors.length - 1) add([...at, 'processors', i], 'batch must be the last processor (it batches in front of each exporter)');
+    });
+    p.exporters.forEach((eid, i) => {
+      if (!(eid in cfg.exporters)) return add([...at, 'exporters', i], `exporter "${eid}" is not defined under exporters`);
+      const def = catalog.exporters.get(idType(eid));
+      if (def && !def.signals.includes(signal)) add([...at, 'exporters', i], `exporter "${eid}" cannot carry ${signal} (it carries ${def.signals.join(', ')})`);
+    });
+    pipelines.push({ id: pid, signal, receivers: p.receivers, processors: p.processors, exporters: p.exporters });
+  }
+
+  checkRouteClaims(receivers, catalog, add);
+  const tEndpoint = cfg.service.telemetry.endpoint;
+  if (tEndpoint !== undefined && !/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]*):\d{1,5}$/.test(tEndpoint)) {
+    add(['service', 'telemetry', 'endpoint'], 'must be host:port, e.g. 127.0.0.1:8888');
+  }
+
+  if (issues.length) throw new ConfigError(issues, opts.file);
+  return {
+    receivers,
+    processors,
+    exporters,
+    service: {
+      telemetry: { endpoint: tEndpoint, logs: cfg.service.telemetry.logs },
+      workers: cfg.service.workers,
+      shutdown_timeout: cfg.service.shutdown_timeout,
+      pipelines,
+    },
+  };
+}
+
+/** Two receivers on one endpoint may not serve the same method and path. */
+function checkRouteClaims(
+  receivers: Map<string, ComponentConfig<ReceiverConfig>>,
+  catalog: ComponentCatalog,
+  add: (path: readonly PropertyKey[], message: string) => void,
+): void {
+  const claims = new Map<string, string>();
+  for (const r of receivers.values()) {
+    const def = catalog.receivers.get(r.type)!;
+    for (const route of def.routes) {
+      const key = `${normaliseEndpoint(r.config.endpoint)} ${route.method} ${route.path}`;
+      const owner = claims.get(key);
+      if (owner && owner !== r.id) {
+        add(['receivers', r.id, 'endpoint'], `${route.method} ${route.path} on ${r.config.endpoint} is already served by receiver "${owner}"`);
+      } else claims.set(key, r.id);
+    }
+  }
+}
+
+export function normaliseEndpoint(ep: string): string {
+  return ep.replace(/^localhost:/, '127.0.0.1:');
+}
+
+function idType(id: string): string {
+  return ID_RE.exec(id)?.[1] ?? id;
+}
+
+function parseId(id: string, path: PropertyKey[], add: (p: readonly PropertyKey[], m: string) => void): string | undefined {
+  const m = ID_RE.exec(id);
+  if (!m) {
+    add(path, `component id "${id}" must be type or type/name (type: lowercase letters, digits, _)`);
+    return undefined;
+  }
+  return m[1];
+}
+
+function addZodIssue(add: (p: readonly PropertyKey[], m: string) => void, prefix: PropertyKey[], issue: z.core.$ZodIssue): void {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'unrecognized_keys') {
+    for (const k of issue.keys) add([...path, k], `unknown key "${k}"`);
+    return;
+  }
+  if (issue.code === 'invalid_union') {
+    add(path, issue.message === 'Invalid input' ? 'has the wrong type' : issue.message);
+    return;
+  }
+  add(path, issue.message);
+}
+
+/** The line of the deepest node of `path` that exists in the document. */
+function findLine(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n) as unknown[], true);
+    if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+export { SIGNALS };

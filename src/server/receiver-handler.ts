@@ -1,0 +1,114 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
+import { BackpressureError, InputError } from '../formats/errors.js';
+import type { DecodeLimits, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../formats/types.js';
+import type { Logger } from '../observe/logger.js';
+import type { SelfMetrics } from '../observe/self-metrics.js';
+import type { PipelineGraph } from '../pipeline/graph.js';
+import type { ReceiverConfig } from '../pipeline/config/model.js';
+import { KeyChecker } from './auth.js';
+import { decodeContent, readBody } from './body.js';
+
+export interface ReceiverRuntime {
+  id: string;
+  definition: ReceiverDefinition;
+  config: ReceiverConfig;
+}
+
+export interface HandlerDeps {
+  graph: PipelineGraph;
+  metrics: SelfMetrics;
+  logger: Logger;
+  /** False while draining: new requests get the back-pressure answer. */
+  accepting(): boolean;
+}
+
+/**
+ * The shared half of every receiver: auth, media type, body limits, decompression, decode, queue,
+ * reply. Formats only decode and shape their answers, so all of them fail the same safe way.
+ */
+export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, deps: HandlerDeps) {
+  const keys = r.config.api_keys?.length && r.definition.auth ? new KeyChecker(r.config.api_keys, r.definition.auth) : undefined;
+  const limits: DecodeLimits = { maxJsonDepth: r.config.max_json_depth, maxStringLength: r.config.max_string_length, maxItems: r.config.max_items_per_request };
+  const bodyLimits = { maxBytes: r.config.max_request_body_size, maxDecompressedBytes: r.config.max_decompressed_body_size };
+  const log = deps.logger.child({ receiver: r.id });
+
+  return async (c: Context): Promise<Response> => {
+    const started = performance.now();
+    const incoming = (c.env as { incoming: IncomingMessage }).incoming;
+    const headers = incoming.headers as Record<string, string>;
+    const contentType = headers['content-type'] ?? '';
+    const info: RequestInfo = {
+      method: incoming.method ?? c.req.method,
+      path: route.path,
+      contentType,
+      mediaType: contentType.split(';')[0]!.trim().toLowerCase(),
+      headers,
+    };
+    let reply: HttpReply;
+    try {
+      if (!deps.accepting()) throw new BackpressureError('Switchyard is shutting down', 5);
+      if (keys) {
+        const problem = keys.check(headers);
+        if (problem) throw new InputError(r.definition.auth!.header, problem, 'unauthorized');
+      }
+      if (route.method === 'GET' || !route.decode) {
+        reply = route.reply(undefined, info);
+      } else {
+        if (route.mediaTypes && !route.mediaTypes.includes(info.mediaType)) {
+          throw new InputError('Content-Type', `Content-Type "${contentType || '(none)'}" is not supported here; use ${route.mediaTypes.join(' or ')}`, 'unsupported_media_type');
+        }
+        const raw = await readBody(incoming, bodyLimits);
+        const body = await decodeContent(raw, headers['content-encoding'], bodyLimits.maxDecompressedBytes);
+        const result = route.decode(body, info, limits);
+        const routed = await deps.graph.consume(r.id, result.telemetry, body.length);
+        for (const [signal, n] of routed) deps.metrics.receiverAccepted.inc({ receiver: r.id, signal }, n);
+        if (result.rejected.length) deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'invalid' }, result.rejected.length);
+        reply = route.reply(result, info);
+      }
+    } catch (e) {
+      reply = failureReply(e, r, info, deps, log);
+    }
+    deps.metrics.receiverRequests.inc({ receiver: r.id, status: String(reply.status) });
+    deps.metrics.requestDuration.observe({ receiver: r.id }, (performance.now() - started) / 1000);
+    return toResponse(reply);
+  };
+}
+
+function failureReply(e: unknown, r: ReceiverRuntime, info: RequestInfo, deps: HandlerDeps, log: Logger): HttpReply {
+  let failure: ReceiverFailure;
+  if (e instanceof InputError) {
+    failure = { kind: 'input', error: e };
+    deps.metrics.receiverRefused.inc({ receiver: r.id, reason: e.kind });
+    // The message names the field; it never contains header values, so it is safe to log.
+    log.debug({ status: e.status, field: e.field, message: e.message }, 'request refused');
+  } else if (e instanceof BackpressureError) {
+    failure = { kind: 'backpressure', message: e.message, retryAfterSeconds: e.retryAfterSeconds };
+    deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'backpressure' });
+  } else {
+    // Unexpected: treated as transient (a client retry is safe; nothing was acknowledged), never 500.
+    log.error({ err: (e as Error)?.message, stack: (e as Error)?.stack }, 'unexpected error while receiving');
+    failure = { kind: 'backpressure', message: 'temporary internal failure, retry later', retryAfterSeconds: 1 };
+    deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'internal' });
+  }
+  const reply = r.definition.errorReply(failure, info);
+  if (failure.kind === 'backpressure') {
+    reply.headers = { 'retry-after': String(failure.retryAfterSeconds), ...(reply.headers ?? {}) };
+  }
+  return reply;
+}
+
+type BodyInit = ConstructorParameters<typeof Response>[0];
+
+export function toResponse(reply: HttpReply): Response {
+  const headers = new Headers(reply.headers);
+  let body: BodyInit | null = null;
+  if (reply.body === undefined || reply.status === 204) body = null;
+  else if (typeof reply.body === 'string') body = reply.body;
+  else if (reply.body instanceof Uint8Array) body = reply.body as unknown as BodyInit;
+  else {
+    body = JSON.stringify(reply.body);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  return new Response(body, { status: reply.status, headers });
+}
