@@ -1,0 +1,3 @@
+import type { ProcessorDefinition } from '../processor-types.js';
+
+export const PROCESSORS: ProcessorDefinition[] = [];
