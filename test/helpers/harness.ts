@@ -14,7 +14,7 @@ export interface Harness {
 /** Starts Switchyard in-process from YAML text, with a silent logger and a scratch data dir. */
 export async function startSwitchyard(yaml: string, opts: { env?: NodeJS.ProcessEnv } & ServiceOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
-  const config = parseConfig(yaml.replaceAll('$DIR', dir), { env: opts.env ?? {} });
+  const config = parseConfig(yaml.replaceAll('$DIR', dir), { env: opts.env ?? {}, catalog: opts.catalog });
   const service = await startService(config, { logger: pino({ level: 'silent' }), dataDir: dir, ...opts });
   return {
     service,

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { catalogWithFake, startSink, type Sink } from '../helpers/fake-format.js';
+import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
+
+let sink: Sink;
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+  await sink?.close();
+});
+
+function config(sinkUrl: string, extra = '') {
+  return `
+receivers:
+  fake: { endpoint: 127.0.0.1:0 }
+exporters:
+  fake:
+    endpoint: ${sinkUrl}
+    timeout: 500ms
+    retry_on_failure: { initial_interval: 50ms, max_interval: 200ms, max_elapsed_time: 20s }
+    dead_letter_path: $DIR/dlq.jsonl
+${extra}
+processors:
+  batch: { send_batch_size: 50, timeout: 20ms }
+service:
+  telemetry: { endpoint: 127.0.0.1:0 }
+  pipelines:
+    traces: { receivers: [fake], processors: [batch], exporters: [fake] }
+`;
+}
+
+async function post(url: string, ids: string[]) {
+  return fetch(`${url}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ids.map((id) => ({ id }))) });
+}
+
+describe('delivery through queue, batcher and retry', () => {
+  it('delivers every acknowledged item when the vendor answers 503 for a while, then recovers', async () => {
+    sink = await startSink();
+    const failUntil = Date.now() + 1500;
+    sink.respond = () => (Date.now() < failUntil ? { status: 503 } : { status: 200 });
+    h = await startSwitchyard(config(sink.url), { catalog: catalogWithFake() });
+    const url = h.service.receiverUrl('fake');
+    const acked: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const ids = Array.from({ length: 10 }, (_, j) => `s${i}-${j}`);
+      const res = await post(url, ids);
+      if (res.status === 200) acked.push(...ids);
+    }
+    expect(acked).toHaveLength(200);
+    await eventually(() => acked.every((id) => sink.received.includes(id)), 15_000, 'all acknowledged ids delivered');
+    expect(sink.requests.some((r) => r.status === 503)).toBe(true);
+    const metrics = await (await fetch(`${h.service.telemetryUrl}/metrics`)).text();
+    expect(metrics).toMatch(/switchyard_exporter_retries_total\{exporter="fake"\} [1-9]/);
+    expect(metrics).toMatch(/switchyard_receiver_accepted_items_total\{receiver="fake",signal="traces"\} 200/);
+  });
+
+  it('honours Retry-After and never retries sooner', async () => {
+    sink = await startSink();
+    let calls = 0;
+    sink.respond = () => (++calls === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 });
+    h = await startSwitchyard(config(sink.url), { catalog: catalogWithFake() });
+    expect((await post(h.service.receiverUrl('fake'), ['a'])).status).toBe(200);
+    await eventually(() => sink.received.includes('a'), 10_000, 'delivery after 429');
+    const [first, second] = sink.requests;
+    expect(second!.time - first!.time).toBeGreaterThanOrEqual(950);
+  });
+
+  it('dead-letters a 400 with its reason and does not retry it', async () => {
+    sink = await startSink();
+    sink.respond = () => ({ status: 400 });
+    h = await startSwitchyard(config(sink.url), { catalog: catalogWithFake() });
+    expect((await post(h.service.receiverUrl('fake'), ['bad'])).status).toBe(200);
+    const line = await eventually(() => readFileSync(`${h.dir}/dlq.jsonl`, 'utf8'), 5000, 'dead letter');
+    const letter = JSON.parse(line.trim());
+    expect(letter).toMatchObject({ exporter: 'fake', status: 400, items: 1 });
+    expect(letter.reason).toContain('HTTP 400');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sink.requests).toHaveLength(1);
+    const stats = await (await fetch(`${h.service.telemetryUrl}/api/v1/debug/dlq-stats`)).json();
+    expect(stats).toMatchObject({ total_failed: 1, by_reason: { http_400: 1 } });
+  });
+
+  it('pushes back with the receiver protocol status and Retry-After when the queue is full', async () => {
+    sink = await startSink();
+    sink.respond = () => 'hang';
+    h = await startSwitchyard(config(sink.url, '    sending_queue: { queue_size: 30, num_consumers: 1 }'), { catalog: catalogWithFake() });
+    const url = h.service.receiverUrl('fake');
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const res = await post(url, Array.from({ length: 10 }, (_, j) => `q${i}-${j}`));
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get('retry-after');
+    }
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(4);
+    expect(statuses).toContain(429);
+    expect(retryAfter).toBe('1');
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+  });
+
+  it('a vendor that never answers does not slow a second exporter of the same pipeline', async () => {
+    sink = await startSink();
+    const slow = await startSink();
+    slow.respond = () => 'hang';
+    const yaml = `
+receivers:
+  fake: { endpoint: 127.0.0.1:0 }
+exporters:
+  fake/fast: { endpoint: ${sink.url} }
+  fake/dead:
+    endpoint: ${slow.url}
+    timeout: 300ms
+    retry_on_failure: { initial_interval: 50ms, max_elapsed_time: 60s }
+processors:
+  batch: { send_batch_size: 10, timeout: 10ms }
+service:
+  pipelines:
+    traces: { receivers: [fake], processors: [batch], exporters: [fake/fast, fake/dead] }
+`;
+    h = await startSwitchyard(yaml, { catalog: catalogWithFake() });
+    const url = h.service.receiverUrl('fake');
+    const t0 = Date.now();
+    for (let i = 0; i < 30; i++) expect((await post(url, [`f${i}`])).status).toBe(200);
+    await eventually(() => sink.received.length === 30, 5000, 'fast exporter delivery');
+    expect(Date.now() - t0).toBeLessThan(3000);
+    await slow.close();
+  });
+
+  it('answers 401 for a wrong key without echoing it', async () => {
+    sink = await startSink();
+    h = await startSwitchyard(config(sink.url).replace('fake: { endpoint: 127.0.0.1:0 }', 'fake: { endpoint: 127.0.0.1:0, api_keys: ["${env:K}"] }'), {
+      catalog: catalogWithFake(),
+      env: { K: 'sekret-key-123' },
+    });
+    const url = h.service.receiverUrl('fake');
+    const bad = await fetch(`${url}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-key': 'guess-key-999' }, body: '[]' });
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).not.toContain('guess-key-999');
+    const good = await fetch(`${url}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-key': 'sekret-key-123' }, body: '[{"id":"k"}]' });
+    expect(good.status).toBe(200);
+    const metrics = await (await fetch(`${h.service.telemetryUrl}/metrics`)).text();
+    expect(metrics).not.toContain('sekret-key-123');
+    expect(metrics).not.toContain('guess-key-999');
+  });
+});
