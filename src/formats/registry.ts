@@ -1,9 +1,11 @@
 import type { FormatDefinition } from './types.js';
+import { foglamp } from './foglamp/index.js';
 
 /**
  * Every wire format Switchyard speaks. Adding a vendor is adding its folder and one line here.
  */
 const FORMATS: FormatDefinition[] = [
+  foglamp,
 ];
 
 export function allFormats(): readonly FormatDefinition[] {

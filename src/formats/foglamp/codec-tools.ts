@@ -1,0 +1,206 @@
+/**
+ * Small helpers shared by the foglamp and keywordsai codecs: value comparison, token counts,
+ * time conversions, the input/output content mapping and `max_content_bytes` truncation.
+ */
+import {
+  Canonical, GenAI, fromJson, toJson,
+  type AnyValue, type Attributes,
+} from '../../model/index.js';
+import { fail } from '../errors.js';
+import { join, typeName, type JsonObject } from '../json.js';
+import {
+  fromGenAiMessages, readGenAiMessages, systemMessageFrom, toGenAiMessages,
+  type Direction, type GenAiMessage,
+} from './chat-messages.js';
+
+// ------------------------------------------------------------------ comparison
+
+/** JSON text with object keys sorted, for order-insensitive equality of JSON values. */
+export function stableJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+  if (Array.isArray(v)) return '[' + v.map(stableJson).join(',') + ']';
+  const o = v as Record<string, unknown>;
+  return '{' + Object.keys(o).sort().map((k) => JSON.stringify(k) + ':' + stableJson(o[k])).join(',') + '}';
+}
+
+export function sameValue(a: AnyValue | undefined, b: AnyValue | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return stableJson(toJson(a)) === stableJson(toJson(b));
+}
+
+// ------------------------------------------------------------------ counts
+
+/** A token/usage count: non-negative finite number; integers become OTLP ints (bigint). */
+export function countValue(v: unknown, path: string): bigint | number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, `must be a non-negative number, got ${typeName(v)}`);
+  if (v < 0) fail(path, 'must be a non-negative number');
+  return Number.isSafeInteger(v) ? BigInt(v) : v;
+}
+
+export function optCount(o: JsonObject, key: string, path: string): bigint | number | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  return countValue(v, join(path, key));
+}
+
+/** A numeric attribute back as a JSON number (ints from bigint, doubles as they are). */
+export function numberOf(v: AnyValue | undefined): number | undefined {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+// ------------------------------------------------------------------ time
+
+const NS_PER_MS = 1_000_000n;
+
+/** Nanoseconds → milliseconds as a JSON number, keeping a sub-millisecond fraction when there is one. */
+export function msFromNano(ns: bigint): number {
+  const whole = ns / NS_PER_MS;
+  const rem = ns % NS_PER_MS;
+  return rem === 0n ? Number(whole) : Number(whole) + Number(rem) / 1e6;
+}
+
+/** Seconds (double) → nanoseconds, rounded to the nanosecond. */
+export function nanoFromSecondsExact(s: number): bigint {
+  const whole = Math.trunc(s);
+  return BigInt(whole) * 1_000_000_000n + BigInt(Math.round((s - whole) * 1e9));
+}
+
+export function secondsFromNano(ns: bigint): number {
+  const whole = ns / 1_000_000_000n;
+  const rem = ns % 1_000_000_000n;
+  return rem === 0n ? Number(whole) : Number(whole) + Number(rem) / 1e9;
+}
+
+/** Milliseconds → seconds for gen_ai.response.time_to_first_chunk, and back without float noise. */
+export function secondsFromMs(ms: number): number {
+  return ms / 1000;
+}
+
+export function msFromSeconds(s: number): number {
+  return Math.round(s * 1e9) / 1e6;
+}
+
+// ------------------------------------------------------------------ content
+
+const VALUE_KEY: Record<Direction, string> = { input: Canonical.inputValue, output: Canonical.outputValue };
+const MESSAGES_KEY: Record<Direction, string> = { input: GenAI.inputMessages, output: GenAI.outputMessages };
+export const MIME_KEY: Record<Direction, string> = { input: 'input.mime_type', output: 'output.mime_type' };
+
+/**
+ * Maps vendor content onto the model. Chat messages become `gen_ai.{input,output}.messages`
+ * (JSON text in the GenAI parts schema). When re-encoding those messages would not give back the
+ * vendor's exact text, the text is also kept verbatim in `input.value`/`output.value`, which the
+ * encoders prefer. Anything else is `input.value`/`output.value`.
+ *
+ * `text` is the vendor's string; `parsed` is its JSON value when the vendor sent structure (or
+ * the string parsed), undefined when it is not JSON.
+ */
+export function decodeContent(attrs: Attributes, dir: Direction, text: string, parsed: unknown, structured: boolean): void {
+  const msgs = parsed === undefined ? undefined : toGenAiMessages(parsed);
+  if (msgs) {
+    attrs[MESSAGES_KEY[dir]] = JSON.stringify(msgs);
+    const back = fromGenAiMessages(msgs, dir);
+    const exact = structured ? stableJson(back) === stableJson(parsed) : JSON.stringify(back) === text;
+    if (!exact) attrs[VALUE_KEY[dir]] = text;
+    return;
+  }
+  attrs[VALUE_KEY[dir]] = text;
+}
+
+/** Parses a vendor string as JSON when it looks like an object or array. */
+export function parseJsonText(text: string): unknown {
+  const t = text.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export type Content = { text: string } | { json: unknown };
+
+/**
+ * Reads content for a vendor field from the model, marking the attributes it used:
+ * `input.value` (verbatim) → `gen_ai.*.messages` (+ system instructions for input) → tool call
+ * arguments/result.
+ */
+export function readContent(attrs: Attributes, dir: Direction, used: Set<string>): Content | undefined {
+  const vk = VALUE_KEY[dir];
+  const raw = attrs[vk];
+  if (raw !== undefined && raw !== null) {
+    used.add(vk);
+    used.add(MESSAGES_KEY[dir]);
+    if (attrs[MIME_KEY[dir]] === 'application/json' || attrs[MIME_KEY[dir]] === 'text/plain') used.add(MIME_KEY[dir]);
+    return typeof raw === 'string' ? { text: raw } : { json: toJson(raw) };
+  }
+  const mk = MESSAGES_KEY[dir];
+  const mv = attrs[mk];
+  if (mv !== undefined && mv !== null) {
+    const msgs = readGenAiMessages(typeof mv === 'string' ? mv : toJson(mv));
+    used.add(mk);
+    if (!msgs) return typeof mv === 'string' ? { text: mv } : { json: toJson(mv) };
+    let all: GenAiMessage[] = msgs;
+    if (dir === 'input' && attrs[GenAI.systemInstructions] !== undefined) {
+      const sys = systemMessageFrom(toJson(attrs[GenAI.systemInstructions]));
+      if (sys) {
+        all = [sys, ...msgs];
+        used.add(GenAI.systemInstructions);
+      }
+    }
+    return { json: fromGenAiMessages(all, dir) };
+  }
+  const tk = dir === 'input' ? GenAI.toolCallArguments : GenAI.toolCallResult;
+  const tv = attrs[tk];
+  if (tv !== undefined && tv !== null) {
+    used.add(tk);
+    return typeof tv === 'string' ? { text: tv } : { json: toJson(tv) };
+  }
+  return undefined;
+}
+
+export function contentAsText(c: Content): string {
+  return 'text' in c ? c.text : JSON.stringify(c.json);
+}
+
+// ------------------------------------------------------------------ truncation
+
+export interface Truncated {
+  text: string;
+  truncated: boolean;
+}
+
+/**
+ * Cuts `text` so that its UTF-8 form (marker included) is at most `maxBytes`, on a character
+ * boundary, and appends a visible marker saying how much was cut.
+ */
+export function truncateUtf8(text: string, maxBytes: number | undefined): Truncated {
+  if (maxBytes === undefined || maxBytes <= 0) return { text, truncated: false };
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= maxBytes) return { text, truncated: false };
+  const marker = (cut: number) => `…[truncated by switchyard: ${cut} of ${buf.length} bytes removed]`;
+  let keep = Math.max(0, maxBytes - Buffer.byteLength(marker(buf.length), 'utf8'));
+  // Step back to a UTF-8 character boundary.
+  while (keep > 0 && keep < buf.length && (buf[keep]! & 0xc0) === 0x80) keep--;
+  const head = buf.subarray(0, keep).toString('utf8');
+  return { text: head + marker(buf.length - keep), truncated: true };
+}
+
+// ------------------------------------------------------------------ attributes
+
+/** The keys of `attrs` not used by an encoder and not Switchyard's own bookkeeping. */
+export function leftoverAttributes(attrs: Attributes, used: Set<string>, skipPrefixes: string[]): Attributes {
+  const out: Attributes = {};
+  for (const k in attrs) {
+    if (used.has(k)) continue;
+    if (skipPrefixes.some((p) => k.startsWith(p))) continue;
+    if (k.startsWith('switchyard.') && k !== Canonical.contentTruncated && !k.startsWith('switchyard.original.')) continue;
+    out[k] = attrs[k]!;
+  }
+  return out;
+}
+
+export { fromJson, toJson };

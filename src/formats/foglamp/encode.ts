@@ -1,0 +1,220 @@
+/**
+ * Semantic model → Foglamp request bodies. Pure: never mutates its input.
+ *
+ * Spans are grouped by trace id (first appearance order), trace-level fields are taken from the
+ * spans (the most common value of each), and the traces are split into requests of at most
+ * `maxTracesPerRequest` (≤ 1000) traces. Nothing is dropped: an oversized input/output is cut to
+ * `maxContentBytes` with a visible marker and `switchyard.content.truncated` in the span metadata.
+ */
+import {
+  Canonical, GenAI, StatusCode, aiKindFromOperation, attrString, flattenSpans, toJson,
+  type Attributes, type SpanWithContext, type Telemetry,
+} from '../../model/index.js';
+import type { JsonObject } from '../json.js';
+import {
+  contentAsText, leftoverAttributes, msFromNano, msFromSeconds, numberOf, readContent, sameValue, truncateUtf8,
+} from './codec-tools.js';
+import {
+  FOGLAMP_MAX_TRACES, FOGLAMP_VERSION, INHERITED_METADATA_KEYS, P, SPAN_KEYS, TRACE_METADATA_KEYS,
+  kindFromSpanType, spanTypeFromKind,
+} from './contract.js';
+import { TRACE_FIELD_MAP, USAGE_MAP } from './decode.js';
+
+export interface FoglampEncodeOptions {
+  /** Traces per request, 1..1000 (default 1000). */
+  maxTracesPerRequest?: number;
+  /** Cap on each span's input and output, in UTF-8 bytes. */
+  maxContentBytes?: number;
+}
+
+export interface FoglampBatch {
+  body: { version: string; traces: JsonObject[] };
+  /** Span rows in this body. */
+  spans: number;
+  /** Spans whose content was truncated. */
+  truncated: number;
+}
+
+interface TraceChoice {
+  fields: Record<string, string>;
+  metadata?: JsonObject;
+}
+
+export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: FoglampEncodeOptions = {}): { trace: JsonObject; spans: number; truncated: number }[] {
+  const groups = new Map<string, SpanWithContext[]>();
+  for (const s of spans) {
+    let g = groups.get(s.span.traceId);
+    if (!g) groups.set(s.span.traceId, (g = []));
+    g.push(s);
+  }
+  const out: { trace: JsonObject; spans: number; truncated: number }[] = [];
+  for (const [traceId, group] of groups) {
+    const choice = chooseTraceFields(group);
+    let truncated = 0;
+    const encoded = group.map((s) => {
+      const r = encodeSpan(s, choice, opts.maxContentBytes);
+      if (r.truncated) truncated++;
+      return r.span;
+    });
+    const trace: JsonObject = { traceId, spans: encoded };
+    for (const field of Object.keys(TRACE_FIELD_MAP)) if (choice.fields[field] !== undefined) trace[field] = choice.fields[field];
+    if (choice.metadata) trace.metadata = choice.metadata;
+    // Unknown trace-level fields a Foglamp client sent, kept verbatim.
+    for (const s of group) {
+      for (const k in s.span.attributes) {
+        if (!k.startsWith(`${P}trace.`) || k.startsWith(`${P}trace.metadata.`)) continue;
+        const field = k.slice(`${P}trace.`.length);
+        if (trace[field] === undefined) trace[field] = toJson(s.span.attributes[k]);
+      }
+    }
+    out.push({ trace, spans: group.length, truncated });
+  }
+  return out;
+}
+
+/** Encodes a batch into request bodies of at most maxTracesPerRequest traces each. */
+export function encodeFoglamp(data: Telemetry, opts: FoglampEncodeOptions = {}): FoglampBatch[] {
+  const max = Math.min(FOGLAMP_MAX_TRACES, Math.max(1, Math.trunc(opts.maxTracesPerRequest ?? FOGLAMP_MAX_TRACES)));
+  const traces = encodeFoglampTraces(flattenSpans(data.traces ?? []), opts);
+  const batches: FoglampBatch[] = [];
+  for (let i = 0; i < traces.length; i += max) {
+    const chunk = traces.slice(i, i + max);
+    batches.push({
+      body: { version: FOGLAMP_VERSION, traces: chunk.map((t) => t.trace) },
+      spans: chunk.reduce((n, t) => n + t.spans, 0),
+      truncated: chunk.reduce((n, t) => n + t.truncated, 0),
+    });
+  }
+  return batches;
+}
+
+function mostCommon(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  let best: string | undefined;
+  let bestN = 0;
+  for (const v of values) {
+    const n = (counts.get(v) ?? 0) + 1;
+    counts.set(v, n);
+    if (n > bestN) {
+      best = v;
+      bestN = n;
+    }
+  }
+  return best;
+}
+
+function chooseTraceFields(group: SpanWithContext[]): TraceChoice {
+  const fields: Record<string, string> = {};
+  for (const [field, key] of Object.entries(TRACE_FIELD_MAP)) {
+    const v = mostCommon(group.map((s) => attrString(s.span.attributes, key)).filter((x): x is string => x !== undefined));
+    if (v !== undefined) fields[field] = v;
+  }
+  if (fields.sessionId === undefined) {
+    const conv = mostCommon(group.map((s) => attrString(s.span.attributes, GenAI.conversationId)).filter((x): x is string => x !== undefined));
+    if (conv !== undefined) fields.sessionId = conv;
+  }
+  const choice: TraceChoice = { fields };
+  const withKeys = group.find((s) => Array.isArray(s.span.attributes[TRACE_METADATA_KEYS]));
+  if (withKeys) {
+    const a = withKeys.span.attributes;
+    const md: JsonObject = {};
+    for (const k of a[TRACE_METADATA_KEYS] as unknown[]) {
+      if (typeof k !== 'string') continue;
+      const v = a[`${P}trace.metadata.${k}`] ?? a[`${P}metadata.${k}`] ?? a[k];
+      if (v !== undefined) md[k] = toJson(v);
+    }
+    choice.metadata = md;
+  }
+  return choice;
+}
+
+function encodeSpan(s: SpanWithContext, trace: TraceChoice, maxContentBytes: number | undefined): { span: JsonObject; truncated: boolean } {
+  const { span } = s;
+  const a = span.attributes;
+  const used = new Set<string>();
+  const out: JsonObject = { spanId: span.spanId };
+
+  const kindAttr = attrString(a, Canonical.spanKind);
+  if (kindAttr !== undefined) used.add(Canonical.spanKind);
+  const kind = kindAttr ?? aiKindFromOperation(attrString(a, GenAI.operationName));
+  if (kind !== undefined) {
+    const verbatim = a[`${P}spanType`];
+    out.spanType = typeof verbatim === 'string' && kindFromSpanType(verbatim) === kind ? verbatim : spanTypeFromKind(kind) ?? 'unknown';
+  }
+  out.name = span.name;
+  out.startTime = msFromNano(span.startTimeUnixNano);
+  out.endTime = msFromNano(span.endTimeUnixNano);
+  if (span.parentSpanId !== undefined) out.parentSpanId = span.parentSpanId;
+  if (span.status.code === StatusCode.OK) out.status = 'ok';
+  else if (span.status.code === StatusCode.ERROR) {
+    out.status = 'error';
+    if (span.status.message !== undefined && span.status.message !== '') out.errorMessage = span.status.message;
+  }
+  if (out.errorMessage === undefined && typeof a[`${P}errorMessage`] === 'string') out.errorMessage = a[`${P}errorMessage`];
+
+  const provider = attrString(a, GenAI.providerName);
+  if (provider !== undefined) {
+    out.provider = provider;
+    used.add(GenAI.providerName);
+  }
+  const model = attrString(a, GenAI.responseModel) ?? attrString(a, GenAI.requestModel);
+  if (model !== undefined) {
+    out.modelId = model;
+    if (attrString(a, GenAI.responseModel) === model) used.add(GenAI.responseModel);
+    if (attrString(a, GenAI.requestModel) === model) used.add(GenAI.requestModel);
+  }
+
+  const usage: JsonObject = {};
+  for (const [field, key] of Object.entries(USAGE_MAP)) {
+    const n = numberOf(a[key]);
+    if (n === undefined) continue;
+    usage[field] = n;
+    used.add(key);
+  }
+  for (const k in a) if (k.startsWith(`${P}usage.`)) usage[k.slice(`${P}usage.`.length)] ??= toJson(a[k]);
+  if (Object.keys(usage).length > 0) out.usage = usage;
+
+  const ttft = numberOf(a[GenAI.timeToFirstChunk]);
+  if (ttft !== undefined) {
+    out.ttftMs = msFromSeconds(ttft);
+    used.add(GenAI.timeToFirstChunk);
+  }
+
+  let truncated = false;
+  for (const dir of ['input', 'output'] as const) {
+    const c = readContent(a, dir, used);
+    if (!c) continue;
+    const t = truncateUtf8(contentAsText(c), maxContentBytes);
+    out[dir] = t.text;
+    truncated ||= t.truncated;
+  }
+
+  // Trace-level values are carried by the trace; a span's differing value stays in its metadata.
+  for (const [field, key] of Object.entries(TRACE_FIELD_MAP)) {
+    if (trace.fields[field] !== undefined && sameValue(a[key], trace.fields[field])) used.add(key);
+  }
+  if (attrString(a, Canonical.sessionId) === undefined && trace.fields.sessionId !== undefined && sameValue(a[GenAI.conversationId], trace.fields.sessionId)) {
+    used.add(GenAI.conversationId);
+  }
+  const inherited = a[INHERITED_METADATA_KEYS];
+  if (Array.isArray(inherited) && trace.metadata) {
+    for (const k of inherited) if (typeof k === 'string' && k in trace.metadata && sameValue(a[k], trace.metadata[k] as never)) used.add(k);
+  }
+
+  const metadata: JsonObject = {};
+  for (const [k, v] of Object.entries(s.resource)) if (!k.startsWith('switchyard.')) metadata[k] = toJson(v);
+  const left: Attributes = leftoverAttributes(a, used, [P]);
+  for (const [k, v] of Object.entries(left)) metadata[k] = toJson(v);
+  for (const k in a) if (k.startsWith(`${P}metadata.`)) metadata[k.slice(`${P}metadata.`.length)] = toJson(a[k]);
+  if (truncated) metadata[Canonical.contentTruncated] = true;
+  if (Object.keys(metadata).length > 0) out.metadata = metadata;
+
+  // Unknown span fields a Foglamp client sent, kept verbatim.
+  for (const k in a) {
+    if (!k.startsWith(P)) continue;
+    const field = k.slice(P.length);
+    if (SPAN_KEYS.has(field) || field.startsWith('trace.') || field.startsWith('metadata.') || field.startsWith('usage.')) continue;
+    if (out[field] === undefined) out[field] = toJson(a[k]);
+  }
+  return { span: out, truncated };
+}
