@@ -1,10 +1,12 @@
 import type { FormatDefinition } from './types.js';
+import { prometheusRemoteWrite } from './prometheus/index.js';
 import { foglamp } from './foglamp/index.js';
 
 /**
  * Every wire format Switchyard speaks. Adding a vendor is adding its folder and one line here.
  */
 const FORMATS: FormatDefinition[] = [
+  prometheusRemoteWrite,
   foglamp,
 ];
 
