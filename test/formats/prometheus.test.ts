@@ -163,7 +163,7 @@ describe('prometheus remote-write receiver', () => {
   });
 
   it('a remote-write 2.0 request decodes to the same points as its 1.0 equivalent', () => {
-    const series = [
+    const series: { labels: Record<string, string>; samples: [number, number][] }[] = [
       { labels: { __name__: 'http_requests_total', job: 'api', instance: 'i1', method: 'GET' }, samples: [[10, T0], [12, T0 + 15000]] as [number, number][] },
       { labels: { __name__: 'mem_bytes', job: 'api', instance: 'i1' }, samples: [[1024, T0]] as [number, number][] },
       { labels: { __name__: 'lat_bucket', job: 'api', instance: 'i1', le: '0.5' }, samples: [[1, T0]] as [number, number][] },
