@@ -1,6 +1,8 @@
 import type { FormatDefinition } from './types.js';
 import { prometheusRemoteWrite } from './prometheus/index.js';
 import { foglamp } from './foglamp/index.js';
+import { netraFormat } from './netra/index.js';
+import { neatlogsFormat } from './neatlogs/index.js';
 
 /**
  * Every wire format Switchyard speaks. Adding a vendor is adding its folder and one line here.
@@ -8,6 +10,8 @@ import { foglamp } from './foglamp/index.js';
 const FORMATS: FormatDefinition[] = [
   prometheusRemoteWrite,
   foglamp,
+  netraFormat,
+  neatlogsFormat,
 ];
 
 export function allFormats(): readonly FormatDefinition[] {

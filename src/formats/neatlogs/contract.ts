@@ -1,0 +1,29 @@
+/**
+ * Neatlogs HTTP trace injection contract (vendor-apis/neatlogs-http-trace-injection.md).
+ */
+import type { AuthSpec } from '../types.js';
+
+export const NEATLOGS_PATH = '/api/v1/traces/v4/batch';
+export const NEATLOGS_MEDIA_TYPE = 'application/json';
+export const NEATLOGS_AUTH: AuthSpec = { header: 'x-api-key', required: true };
+
+/** "Max payload size: 1 MB per request" (read as 1,000,000 bytes, the stricter reading). */
+export const NEATLOGS_MAX_REQUEST_BYTES = 1_000_000;
+/** Default per-span cap on `input` and on `output` when exporting. */
+export const NEATLOGS_DEFAULT_MAX_CONTENT_BYTES = 262_144;
+/** Workflow name of spans that carry none and have no service.name. */
+export const NEATLOGS_FALLBACK_WORKFLOW = 'default';
+
+/** Span attribute keys with a Neatlogs meaning (everything else in `attributes` is custom). */
+export const ATTR_KIND = 'openinference.span.kind';
+export const ATTR_STATUS = 'status';
+export const ATTR_ERROR_MESSAGE = 'error_message';
+export const ATTR_ERROR_TYPE = 'error_type';
+/** Switchyard's extension: the model trace id when it is not the one derived from the tree. */
+export const ATTR_TRACE_ID = 'trace_id';
+
+/** Vendor-only keys in the model. */
+export const KEY_METRICS = 'neatlogs.metrics';
+export const KEY_STATUS = 'neatlogs.status';
+export const PREFIX_SPAN = 'neatlogs.span.';
+export const PREFIX_BATCH = 'neatlogs.batch.';

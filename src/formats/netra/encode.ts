@@ -1,0 +1,340 @@
+/**
+ * Semantic model → Netra NDJSON events, split into gzip requests of at most 5 MB uncompressed.
+ *
+ * - `span_policy: llm_only` (default) sends only LLM operations (AI kind LLM or EMBEDDING, or no
+ *   kind but an LLM operation name / a model): Netra's unit is "one atomic LLM operation".
+ *   Other spans are counted through `ctx.note('skipped', …)`. `span_policy: all` sends every span
+ *   with `trace_context.span_kind` set to the lowercase AI kind (`tool`, `workflow`, …).
+ * - `max_content_bytes` (default 1 MiB) caps request.prompt and response.completion each; an
+ *   event still larger than a request has its longest strings cut. Truncated events carry
+ *   `attributes["switchyard.content.truncated"] = true` and a visible marker in the text.
+ * - Span attributes without a Netra field travel in the `attributes` namespace; `netra.<path>`
+ *   attributes go back to their path.
+ */
+import { gzipSync } from 'node:zlib';
+import {
+  Canonical, GenAI, StatusCode, aiKindFromOperation, attrNumber, flattenSpans, millisFromNano,
+  operationFromAiKind, toJson, toNumber, type Attributes, type SpanWithContext, type Telemetry,
+} from '../../model/index.js';
+import { isObject, type JsonObject } from '../json.js';
+import type { EncodeContext, OutboundRequest } from '../types.js';
+import { genAiMessagesToOpenAi, genAiToChoices, systemInstructionsToOpenAi } from './chat-messages.js';
+import { jsonBytes, truncateJson } from './content-truncation.js';
+import {
+  NETRA_ALIAS_PREFIX, NETRA_ATTRIBUTES_NS, NETRA_CONTAINERS, NETRA_DEFAULT_GZIP_LEVEL, NETRA_DEFAULT_MAX_CONTENT_BYTES,
+  NETRA_MAX_REQUEST_BYTES, NETRA_MEDIA_TYPE, NETRA_PATH, NETRA_PREFIX, type NetraSpanPolicy,
+} from './contract.js';
+import { GENERATION_CONFIG_PRIMARY } from './decode.js';
+import { uuidFrom } from './ids.js';
+
+export interface NetraEncodeOptions {
+  spanPolicy: NetraSpanPolicy;
+  maxRequestBytes: number;
+  maxContentBytes: number;
+  gzipLevel: number;
+}
+
+export function netraOptions(config: Record<string, unknown> | undefined): NetraEncodeOptions {
+  const c = config ?? {};
+  const num = (k: string): number | undefined => (typeof c[k] === 'number' && Number.isFinite(c[k]) && (c[k] as number) > 0 ? (c[k] as number) : undefined);
+  return {
+    spanPolicy: c.span_policy === 'all' ? 'all' : 'llm_only',
+    maxRequestBytes: Math.min(num('max_request_bytes') ?? NETRA_MAX_REQUEST_BYTES, NETRA_MAX_REQUEST_BYTES),
+    maxContentBytes: num('max_content_bytes') ?? NETRA_DEFAULT_MAX_CONTENT_BYTES,
+    gzipLevel: typeof c.compression_level === 'number' ? c.compression_level : NETRA_DEFAULT_GZIP_LEVEL,
+  };
+}
+
+type Note = EncodeContext['note'];
+
+/** Attributes the mapping below consumes (everything else goes to the `attributes` namespace). */
+const CONSUMED = new Set<string>([
+  Canonical.spanKind, GenAI.providerName, GenAI.requestModel, GenAI.inputMessages, GenAI.outputMessages,
+  GenAI.systemInstructions, Canonical.inputValue, Canonical.outputValue, 'input.mime_type', 'output.mime_type',
+  GenAI.inputTokens, GenAI.outputTokens, Canonical.totalTokens, GenAI.cacheReadInputTokens, GenAI.reasoningOutputTokens,
+  GenAI.timeToFirstChunk, Canonical.costUsd, Canonical.piiRedacted, Canonical.userId, Canonical.organizationId,
+  Canonical.appName, Canonical.serviceName, Canonical.environment,
+  GenAI.requestTemperature, GenAI.requestTopP, GenAI.requestTopK, GenAI.requestMaxTokens, GenAI.requestSeed,
+  GenAI.requestStopSequences, GenAI.requestStream,
+]);
+
+const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'completion', 'generate', 'embeddings']);
+
+/** The AI kind of a span, as far as the model says it. */
+export function aiKindOf(attrs: Attributes): string | undefined {
+  const k = attrs[Canonical.spanKind];
+  if (typeof k === 'string' && k !== '') return k.toUpperCase();
+  const op = attrs[GenAI.operationName];
+  const fromOp = aiKindFromOperation(typeof op === 'string' ? op : undefined);
+  if (fromOp) return fromOp;
+  if (typeof op === 'string' && LLM_OPERATIONS.has(op)) return 'LLM';
+  if (attrs[GenAI.requestModel] !== undefined || attrs[GenAI.responseModel] !== undefined) return 'LLM';
+  return undefined;
+}
+
+export function isLlmOperation(attrs: Attributes): boolean {
+  const k = aiKindOf(attrs);
+  return k === 'LLM' || k === 'EMBEDDING';
+}
+
+/** Builds one Netra event from a span (pure). */
+export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
+  const { span, resource } = sw;
+  const a = span.attributes;
+  const get = (k: string) => (a[k] !== undefined ? a[k] : resource[k]);
+  const str = (k: string): string | undefined => {
+    const v = get(k);
+    return typeof v === 'string' ? v : v === undefined || v === null ? undefined : typeof v === 'object' ? undefined : String(v);
+  };
+  const consumed = new Set(CONSUMED);
+  const netraBorn = a['netra.event_metadata.event_id'] !== undefined;
+  const ev: JsonObject = {};
+
+  // event_metadata
+  const eventId = str('netra.event_metadata.event_id') ?? uuidFrom(`netra-span\0${span.traceId}\0${span.spanId}`);
+  const em: JsonObject = { event_id: eventId, timestamp_utc: millisFromNano(span.startTimeUnixNano) };
+  ev.event_metadata = em;
+
+  // trace_context
+  const kind = aiKindOf(a);
+  const tc: JsonObject = { trace_id: span.traceId, span_id: span.spanId };
+  if (span.parentSpanId) tc.parent_span_id = span.parentSpanId;
+  tc.span_name = span.name;
+  tc.span_kind = str('netra.trace_context.span_kind') ?? (kind ?? 'unknown').toLowerCase();
+  const op = a[GenAI.operationName];
+  if (typeof op === 'string' && (op === operationFromAiKind(kind) || (kind === 'LLM' && LLM_OPERATIONS.has(op) && op !== 'embeddings'))) consumed.add(GenAI.operationName);
+  ev.trace_context = tc;
+
+  // identity_context
+  const ic: JsonObject = {};
+  if (str(Canonical.userId) !== undefined) ic.user_id = str(Canonical.userId);
+  if (str(Canonical.organizationId) !== undefined) ic.organization_id = str(Canonical.organizationId);
+  if (Object.keys(ic).length) ev.identity_context = ic;
+
+  // application_context
+  const ac: JsonObject = {};
+  if (str(Canonical.appName) !== undefined) ac.app_name = str(Canonical.appName);
+  if (str(Canonical.serviceName) !== undefined) ac.service_name = str(Canonical.serviceName);
+  if (str(Canonical.environment) !== undefined) ac.environment = str(Canonical.environment);
+  if (Object.keys(ac).length) ev.application_context = ac;
+
+  // request
+  const model: JsonObject = {};
+  if (str(GenAI.providerName) !== undefined) model.provider = str(GenAI.providerName);
+  const modelName = str(GenAI.requestModel) ?? str(GenAI.responseModel);
+  if (modelName !== undefined) model.name = modelName;
+  if (a[GenAI.requestModel] === undefined && a[GenAI.responseModel] !== undefined) consumed.add(GenAI.responseModel);
+  const request: JsonObject = { model, prompt: encodePrompt(a) };
+  const gen = encodeGenerationConfig(a);
+  if (gen) request.generation_config = gen;
+  ev.request = request;
+
+  // response
+  const completion = encodeCompletion(a);
+  if (a[GenAI.outputMessages] !== undefined) consumed.add(GenAI.finishReasons);
+  const usage: JsonObject = {};
+  const inT = attrNumber(a, GenAI.inputTokens);
+  const outT = attrNumber(a, GenAI.outputTokens);
+  const totT = attrNumber(a, Canonical.totalTokens);
+  // Canonical counts are inclusive like OpenAI's: prompt_tokens = input (cached included),
+  // completion_tokens = output (reasoning included); cache_creation has no Netra field.
+  if (inT !== undefined) usage.prompt_tokens = inT;
+  if (outT !== undefined) usage.completion_tokens = outT;
+  if (totT !== undefined) usage.total_tokens = totT;
+  else if (!netraBorn && inT !== undefined && outT !== undefined) usage.total_tokens = inT + outT;
+  const cached = attrNumber(a, GenAI.cacheReadInputTokens);
+  if (cached !== undefined) usage.prompt_tokens_details = { cached_tokens: cached };
+  const reasoning = attrNumber(a, GenAI.reasoningOutputTokens);
+  if (reasoning !== undefined) usage.completion_tokens_details = { reasoning_tokens: reasoning };
+  ev.response = { completion, usage };
+
+  // performance
+  const lat: JsonObject = {};
+  const durNs = span.endTimeUnixNano - span.startTimeUnixNano;
+  if (durNs > 0n) lat.total_e2e = Number(durNs / 1000n) / 1000;
+  const ttft = attrNumber(a, GenAI.timeToFirstChunk);
+  if (ttft !== undefined) lat.time_to_first_token = Math.round(ttft * 1e6) / 1e3;
+  if (Object.keys(lat).length) ev.performance = { latency_ms: lat };
+
+  // finops
+  const cost = attrNumber(a, Canonical.costUsd);
+  if (cost !== undefined) ev.finops = { cost: { total_cost_usd: cost } };
+
+  // governance
+  const pii = get(Canonical.piiRedacted);
+  if (typeof pii === 'boolean') ev.governance = { security: { pii_redacted: pii } };
+
+  // Vendor-only keys back to their paths (resource first, then span; mapped fields win).
+  for (const src of [resource, a]) {
+    for (const k in src) {
+      if (!k.startsWith(NETRA_PREFIX) || k.startsWith(NETRA_ALIAS_PREFIX)) continue;
+      if (k === 'netra.trace_context.span_kind' || k === 'netra.event_metadata.event_id') continue;
+      setVendorPath(ev, k.slice(NETRA_PREFIX.length), toJson(src[k]));
+    }
+  }
+
+  // Everything else in the `attributes` namespace.
+  const extra: JsonObject = {};
+  for (const k in a) {
+    if (consumed.has(k) || k.startsWith(NETRA_PREFIX)) continue;
+    extra[k] = toJson(a[k]);
+  }
+  if (span.status.code !== StatusCode.UNSET) {
+    extra['otel.status_code'] = span.status.code === StatusCode.ERROR ? 'ERROR' : 'OK';
+    if (span.status.message) extra['otel.status_description'] = span.status.message;
+  }
+  if (Object.keys(extra).length) ev[NETRA_ATTRIBUTES_NS] = extra;
+  return ev;
+}
+
+function setVendorPath(ev: JsonObject, rest: string, value: unknown): void {
+  let container = '';
+  for (const c of NETRA_CONTAINERS) if (rest.startsWith(c + '.') && c.length > container.length) container = c;
+  const field = container ? rest.slice(container.length + 1) : rest;
+  let obj: JsonObject = ev;
+  if (container) {
+    for (const seg of container.split('.')) {
+      const next = obj[seg];
+      if (next === undefined) obj[seg] = {};
+      else if (!isObject(next)) return;
+      obj = obj[seg] as JsonObject;
+    }
+  }
+  if (!(field in obj)) obj[field] = value;
+}
+
+function parseJsonAttr(v: unknown): unknown {
+  if (typeof v !== 'string') return toJson(v as never);
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A generic input/output value: JSON objects as they are, text wrapped as `{"text": …}`. */
+function valueObject(a: Attributes, key: string, mimeKey: string): JsonObject | undefined {
+  const v = a[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') {
+    if (a[mimeKey] !== 'text/plain') {
+      const parsed = parseJsonAttr(v);
+      if (isObject(parsed)) return parsed;
+    }
+    return { text: v };
+  }
+  const j = toJson(v);
+  return isObject(j) ? j : { value: j };
+}
+
+function encodePrompt(a: Attributes): JsonObject {
+  if (a[GenAI.inputMessages] !== undefined) {
+    const msgs = genAiMessagesToOpenAi(parseJsonAttr(a[GenAI.inputMessages]));
+    if (msgs) {
+      const sys = a[GenAI.systemInstructions] !== undefined ? systemInstructionsToOpenAi(toJson(a[GenAI.systemInstructions])) : undefined;
+      return { messages: sys ? [sys, ...msgs] : msgs };
+    }
+  }
+  return valueObject(a, Canonical.inputValue, 'input.mime_type') ?? valueObject(a, GenAI.inputMessages, '') ?? {};
+}
+
+function encodeCompletion(a: Attributes): JsonObject {
+  if (a[GenAI.outputMessages] !== undefined) {
+    const choices = genAiToChoices(parseJsonAttr(a[GenAI.outputMessages]));
+    if (choices) return { choices };
+  }
+  return valueObject(a, Canonical.outputValue, 'output.mime_type') ?? valueObject(a, GenAI.outputMessages, '') ?? {};
+}
+
+function encodeGenerationConfig(a: Attributes): JsonObject | undefined {
+  const out: JsonObject = {};
+  for (const key of Object.keys(GENERATION_CONFIG_PRIMARY)) {
+    const v = a[key];
+    if (v === undefined || v === null) continue;
+    const alias = a[NETRA_ALIAS_PREFIX + key];
+    const field = typeof alias === 'string' ? alias : GENERATION_CONFIG_PRIMARY[key]!;
+    out[field] = typeof v === 'bigint' ? toNumber(v) : toJson(v);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+export interface NetraBody {
+  ndjson: string;
+  records: JsonObject[];
+}
+
+/** Selects, maps, truncates and packs spans into NDJSON bodies of at most `maxRequestBytes`. */
+export function encodeNetraBodies(data: Telemetry, opts: NetraEncodeOptions, note?: Note): NetraBody[] {
+  const spans = flattenSpans(data.traces ?? []);
+  const bodies: NetraBody[] = [];
+  let lines: string[] = [];
+  let records: JsonObject[] = [];
+  let size = 0;
+  let skipped = 0;
+  let truncated = 0;
+  const flush = () => {
+    if (lines.length) bodies.push({ ndjson: lines.join(''), records });
+    lines = [];
+    records = [];
+    size = 0;
+  };
+  for (const sw of spans) {
+    if (opts.spanPolicy === 'llm_only' && !isLlmOperation(sw.span.attributes)) {
+      skipped++;
+      continue;
+    }
+    let ev = encodeNetraEvent(sw);
+    let line = JSON.stringify(ev) + '\n';
+    let bytes = Buffer.byteLength(line, 'utf8');
+    if (bytes > opts.maxContentBytes || bytes > opts.maxRequestBytes) {
+      const t = truncateEvent(ev, opts);
+      if (t) {
+        ev = t;
+        truncated++;
+        line = JSON.stringify(ev) + '\n';
+        bytes = Buffer.byteLength(line, 'utf8');
+      }
+    }
+    if (size + bytes > opts.maxRequestBytes) flush();
+    lines.push(line);
+    records.push(ev);
+    size += bytes;
+  }
+  flush();
+  if (skipped && note) note('skipped', skipped, 'netra span_policy llm_only: span is not an LLM operation');
+  if (truncated && note) note('truncated', truncated, 'netra: content larger than max_content_bytes or the request limit');
+  if (bodies.length > 1 && note) note('split', bodies.length, 'netra: batch split into requests of at most max_request_bytes');
+  return bodies;
+}
+
+/** Caps prompt and completion, then the whole event; undefined when nothing had to change. */
+function truncateEvent(ev: JsonObject, opts: NetraEncodeOptions): JsonObject | undefined {
+  const req = ev.request as JsonObject;
+  const res = ev.response as JsonObject;
+  const p = truncateJson(req.prompt, opts.maxContentBytes);
+  const c = truncateJson(res.completion, opts.maxContentBytes);
+  let out: JsonObject = ev;
+  let changed = p.truncated || c.truncated;
+  if (changed) out = { ...ev, request: { ...req, prompt: p.value }, response: { ...res, completion: c.value } };
+  const budget = opts.maxRequestBytes - 1 - 64;
+  if (jsonBytes(out) > budget) {
+    const whole = truncateJson(out, budget);
+    if (isObject(whole.value)) out = whole.value;
+    changed = true;
+  }
+  if (!changed) return undefined;
+  const extra = isObject(out[NETRA_ATTRIBUTES_NS]) ? (out[NETRA_ATTRIBUTES_NS] as JsonObject) : {};
+  return { ...out, [NETRA_ATTRIBUTES_NS]: { ...extra, [Canonical.contentTruncated]: true } };
+}
+
+export function encodeNetra(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
+  const opts = netraOptions(ctx.config);
+  return encodeNetraBodies(data, opts, ctx.note).map((b) => ({
+    path: NETRA_PATH,
+    contentType: NETRA_MEDIA_TYPE,
+    contentEncoding: 'gzip' as const,
+    body: gzipSync(b.ndjson, { level: opts.gzipLevel }),
+    items: b.records.length,
+    records: b.records,
+  }));
+}
