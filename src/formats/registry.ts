@@ -1,5 +1,6 @@
 import type { FormatDefinition } from './types.js';
 import { prometheusRemoteWrite } from './prometheus/index.js';
+import { infrasage } from './infrasage/index.js';
 import { foglamp } from './foglamp/index.js';
 import { netraFormat } from './netra/index.js';
 import { neatlogsFormat } from './neatlogs/index.js';
@@ -9,6 +10,7 @@ import { neatlogsFormat } from './neatlogs/index.js';
  */
 const FORMATS: FormatDefinition[] = [
   prometheusRemoteWrite,
+  infrasage,
   foglamp,
   netraFormat,
   neatlogsFormat,
