@@ -4,6 +4,7 @@ import { infrasage } from './infrasage/index.js';
 import { foglamp } from './foglamp/index.js';
 import { netraFormat } from './netra/index.js';
 import { neatlogsFormat } from './neatlogs/index.js';
+import { otlpFormat, otlpHttpFormat } from './otlp/index.js';
 
 /**
  * Every wire format Switchyard speaks. Adding a vendor is adding its folder and one line here.
@@ -14,6 +15,8 @@ const FORMATS: FormatDefinition[] = [
   foglamp,
   netraFormat,
   neatlogsFormat,
+  otlpFormat,
+  otlpHttpFormat,
 ];
 
 export function allFormats(): readonly FormatDefinition[] {

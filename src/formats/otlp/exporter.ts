@@ -1,0 +1,113 @@
+/**
+ * The `otlp_http` exporter: one OTLP/HTTP request per signal, protobuf (default) or JSON, gzip by
+ * default, to `<endpoint>/v1/traces|metrics|logs` or to a per-signal URL. Responses follow the
+ * OTLP rule, not the generic one: only 429, 502, 503 and 504 are retried (honouring
+ * Retry-After), and a 2xx with partial_success is a success that is not retried.
+ */
+import { gzipSync } from 'node:zlib';
+import { z } from 'zod';
+import { countLogRecords, countMetricPoints, countSpans, type Signal, type Telemetry } from '../../model/index.js';
+import type { EncodeContext, ExporterDefinition, OutboundRequest, SendResult } from '../types.js';
+import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from './encode-json.js';
+import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from './encode-proto.js';
+import { JSON_TYPE, PROTOBUF, readPartialSuccess, readStatusMessage } from './responses.js';
+
+export const otlpHttpConfigSchema = {
+  encoding: z.enum(['proto', 'json']).default('proto'),
+  compression: z.enum(['gzip', 'none']).default('gzip'),
+  /** Full URLs used as they are for one signal, as in the Collector's otlphttp exporter. */
+  traces_endpoint: z.string().url().optional(),
+  metrics_endpoint: z.string().url().optional(),
+  logs_endpoint: z.string().url().optional(),
+};
+
+const SIGNAL_PATH: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
+
+/** The OTLP/HTTP body for one signal of `data`, or undefined when that signal is empty. */
+export function encodeSignal(data: Telemetry, signal: Signal, encoding: 'proto' | 'json'): { body: Uint8Array | string; items: number } | undefined {
+  const proto = encoding === 'proto';
+  if (signal === 'traces' && data.traces?.length) {
+    const items = countSpans(data.traces);
+    return { body: proto ? encodeTracesProto(data.traces) : encodeTracesJson(data.traces), items };
+  }
+  if (signal === 'metrics' && data.metrics?.length) {
+    const items = countMetricPoints(data.metrics);
+    return { body: proto ? encodeMetricsProto(data.metrics) : encodeMetricsJson(data.metrics), items };
+  }
+  if (signal === 'logs' && data.logs?.length) {
+    const items = countLogRecords(data.logs);
+    return { body: proto ? encodeLogsProto(data.logs) : encodeLogsJson(data.logs), items };
+  }
+  return undefined;
+}
+
+export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
+  const cfg = ctx.config;
+  const encoding = cfg.encoding === 'json' ? 'json' : 'proto';
+  const gzip = cfg.compression !== 'none';
+  const out: OutboundRequest[] = [];
+  for (const signal of ['traces', 'metrics', 'logs'] as const) {
+    const enc = encodeSignal(data, signal, encoding);
+    if (!enc) continue;
+    const override = cfg[`${signal}_endpoint`];
+    const req: OutboundRequest = {
+      // A per-signal URL is absolute: the HTTP client uses it instead of endpoint + path.
+      path: typeof override === 'string' && override ? override : SIGNAL_PATH[signal],
+      contentType: encoding === 'proto' ? PROTOBUF : JSON_TYPE,
+      body: gzip ? gzipSync(typeof enc.body === 'string' ? Buffer.from(enc.body, 'utf8') : enc.body) : enc.body,
+      items: enc.items,
+    };
+    if (gzip) req.contentEncoding = 'gzip';
+    out.push(req);
+  }
+  return out;
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function header(headers: Record<string, string>, name: string): string | undefined {
+  if (headers[name] !== undefined) return headers[name];
+  for (const k in headers) if (k.toLowerCase() === name) return headers[k];
+  return undefined;
+}
+
+/** OTLP/HTTP's retryable statuses; everything else that is not 2xx is permanent. */
+export const OTLP_RETRYABLE = new Set([429, 502, 503, 504]);
+
+/**
+ * Result of a 2xx: `ok`, plus the partial_success count when the server rejected some items, so
+ * that it can be counted and logged (OTLP does not say which items, so none is dead-lettered).
+ */
+export type OtlpSendResult = SendResult & { partialRejected?: number; partialMessage?: string };
+
+export function interpretOtlpResponse(status: number, headers: Record<string, string>, body: Buffer, request: OutboundRequest): OtlpSendResult {
+  const contentType = header(headers, 'content-type') ?? request.contentType;
+  if (status >= 200 && status < 300) {
+    const partial = readPartialSuccess(body, contentType);
+    if (partial.rejected > 0) return { kind: 'ok', partialRejected: partial.rejected, partialMessage: partial.message };
+    return { kind: 'ok' };
+  }
+  const message = readStatusMessage(body, contentType);
+  const reason = `HTTP ${status}${message ? `: ${message}` : ''}`;
+  if (OTLP_RETRYABLE.has(status)) {
+    const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'));
+    return retryAfterMs === undefined ? { kind: 'retry', reason, status } : { kind: 'retry', reason, status, retryAfterMs };
+  }
+  return { kind: 'reject', reason, status };
+}
+
+export const otlpHttpExporter: ExporterDefinition = {
+  signals: ['traces', 'metrics', 'logs'],
+  configSchema: otlpHttpConfigSchema,
+  // api_key, when set, goes out as a bearer token; `headers` carries anything else.
+  auth: { header: 'authorization', scheme: 'Bearer', required: false },
+  encode: encodeOtlpHttp,
+  interpret: interpretOtlpResponse,
+};
