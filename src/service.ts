@@ -141,18 +141,14 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       if (state === 'draining' || state === 'stopped') return;
       state = 'draining';
       const started = Date.now();
-      await Promise.all(
-        [...servers.values()].map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              s.server.close(() => resolve());
-              (s.server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-            }),
-        ),
-      );
+      // Receivers stop first; a telemetry-only listener stays up so /healthz reports the drain.
+      const receiving = new Set(receiverEndpoints.values());
+      const [first, last] = [[...servers].filter(([ep]) => receiving.has(ep)), [...servers].filter(([ep]) => !receiving.has(ep))];
+      await Promise.all(first.map(([, s]) => closeServer(s.server)));
       const left = Math.max(0, deadlineMs - (Date.now() - started));
       await Promise.all([...exporters.values()].map((e) => e.shutdown(left)));
       for (const p of pipelines) for (const { processor } of p.processors) await processor.shutdown?.();
+      await Promise.all(last.map(([, s]) => closeServer(s.server)));
       state = 'stopped';
       logger.info({ ms: Date.now() - started }, 'stopped');
     },
@@ -175,6 +171,13 @@ function splitEndpoint(endpoint: string): { host: string; port: number } {
   let host = endpoint.slice(0, i);
   if (host.startsWith('[')) host = host.slice(1, -1);
   return { host: host || '0.0.0.0', port: Number(endpoint.slice(i + 1)) };
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  });
 }
 
 function listen(app: Hono, host: string, port: number): Promise<ServerType> {

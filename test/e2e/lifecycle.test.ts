@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSwitchyard, type Child } from '../helpers/cli.js';
+import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
+import { eventually, freePort } from '../helpers/harness.js';
+
+let child: Child | undefined;
+let cap: CaptureServer | undefined;
+afterEach(async () => {
+  if (child && child.proc.exitCode === null) child.proc.kill('SIGKILL');
+  await cap?.close();
+});
+
+function otlpJsonSpans(n: number, offset = 0) {
+  const spans = Array.from({ length: n }, (_, i) => ({
+    traceId: '5b8efff798038103d269b633813fc60c',
+    spanId: (offset + i + 1).toString(16).padStart(16, '0'),
+    name: `span-${offset + i}`,
+    kind: 1,
+    startTimeUnixNano: '1700000000000000000',
+    endTimeUnixNano: '1700000001000000000',
+  }));
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] });
+}
+
+describe('switchyard run as a process', () => {
+  it('serves /healthz and /metrics, drains on SIGTERM and exits 0 with everything delivered', async () => {
+    cap = await startCaptureServer();
+    let slow = true;
+    cap.status = () => (slow ? 503 : 200);
+    const [port, tport] = [await freePort(), await freePort()];
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-life-'));
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, `
+receivers:
+  otlp: { endpoint: 127.0.0.1:${port} }
+exporters:
+  otlp_http:
+    endpoint: ${cap.url}
+    encoding: json
+    retry_on_failure: { initial_interval: 100ms, max_interval: 200ms }
+    dead_letter_path: ${dir}/dlq.jsonl
+service:
+  shutdown_timeout: 8s
+  telemetry: { endpoint: 127.0.0.1:${tport} }
+  pipelines:
+    traces: { receivers: [otlp], exporters: [otlp_http] }
+`);
+    child = await spawnSwitchyard(['run', '--config', file]);
+    const health = await fetch(`http://127.0.0.1:${tport}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', exporters: { otlp_http: { state: 'up' } } });
+
+    const res = await fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJsonSpans(25) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+
+    child.proc.kill('SIGTERM');
+    // While draining (the vendor still fails), health says so and receivers stop accepting.
+    const draining = await eventually(async () => {
+      const r = await fetch(`http://127.0.0.1:${tport}/healthz`);
+      return r.status === 503 ? r : undefined;
+    }, 5000, 'healthz 503 while draining');
+    expect((await draining.json()).status).toBe('draining');
+    await expect(fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJsonSpans(1) })).rejects.toThrow();
+    slow = false;
+    expect(await child.exited).toBe(0);
+    const delivered = cap.requests.flatMap((r) => JSON.parse(r.body.toString()).resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((s: any) => s.spans)));
+    expect(delivered).toHaveLength(25);
+    expect(child.stderr).toContain('"msg":"stopped"');
+  });
+
+  it('npm start style: runs the embedded default config', async () => {
+    child = await spawnSwitchyard(['run']);
+    const r = await fetch('http://127.0.0.1:4318/v1/traces', { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJsonSpans(2) });
+    expect(r.status).toBe(200);
+    await eventually(() => child!.stdout.includes('"name":"span-1"'), 5000, 'debug output on stdout');
+    expect((await fetch('http://127.0.0.1:8888/healthz')).status).toBe(200);
+    child.proc.kill('SIGINT');
+    expect(await child.exited).toBe(0);
+  });
+});
