@@ -2,6 +2,7 @@ import type { FormatDefinition } from './types.js';
 import { prometheusRemoteWrite } from './prometheus/index.js';
 import { infrasage } from './infrasage/index.js';
 import { foglamp } from './foglamp/index.js';
+import { keywordsai } from './keywordsai/index.js';
 import { netraFormat } from './netra/index.js';
 import { neatlogsFormat } from './neatlogs/index.js';
 import { otlpFormat, otlpHttpFormat } from './otlp/index.js';
@@ -13,6 +14,7 @@ const FORMATS: FormatDefinition[] = [
   prometheusRemoteWrite,
   infrasage,
   foglamp,
+  keywordsai,
   netraFormat,
   neatlogsFormat,
   otlpFormat,
