@@ -35,10 +35,12 @@ export class Exporter {
   private readonly abort = new AbortController();
   private consumers: Promise<void>[] = [];
   private readonly log: Logger;
+  private readonly storage?: QueueStorage;
 
   constructor(private readonly o: ExporterOptions) {
     const q = o.config.sending_queue;
     const storage = q.storage && o.openStorage ? o.openStorage(q.storage, o.id) : undefined;
+    this.storage = storage;
     this.queue = new BoundedQueue({ maxItems: q.queue_size, maxBytes: q.queue_bytes }, storage);
     this.deadLetters = new DeadLetterFile(o.config.dead_letter_path ?? join(o.dataDir ?? 'data', 'dead-letter', `${o.id.replace(/[^\w.-]/g, '_')}.jsonl`), o.id);
     this.transport =
@@ -62,6 +64,9 @@ export class Exporter {
 
   async start(): Promise<void> {
     const replayed = await this.queue.open();
+    // A file-backed queue reports the damaged records it had to skip while replaying.
+    const corrupt = (this.storage as { corruptRecords?: number } | undefined)?.corruptRecords;
+    if (corrupt) this.o.metrics.queueCorrupt.inc({ exporter: this.id }, corrupt);
     if (replayed) {
       this.o.metrics.exporterReplayed.inc({ exporter: this.id }, replayed);
       this.log.info({ batches: replayed }, 'replaying persistent queue');

@@ -1,9 +1,10 @@
+import { openFileQueueStorage as openFileQueue } from './file-queue.js';
 import type { QueueStorage } from './queue.js';
 
 /**
- * The persistent queue's storage for `sending_queue.storage: DIR`. Until the file-backed log is
- * in place, asking for one is an error at start rather than a silent memory queue.
+ * The persistent queue's storage for `sending_queue.storage: DIR`: a checksummed segment log in
+ * `DIR/<exporter id, sanitised>/` (see file-queue.ts).
  */
-export function openFileQueueStorage(_dir: string, id: string): QueueStorage {
-  throw new Error(`exporter "${id}": persistent sending_queue.storage is not available in this build`);
+export function openFileQueueStorage(dir: string, id: string): QueueStorage {
+  return openFileQueue(dir, id);
 }
