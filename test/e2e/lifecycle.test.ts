@@ -63,7 +63,7 @@ service:
       const r = await fetch(`http://127.0.0.1:${tport}/healthz`);
       return r.status === 503 ? r : undefined;
     }, 5000, 'healthz 503 while draining');
-    expect((await draining.json()).status).toBe('draining');
+    expect(((await draining.json()) as { status: string }).status).toBe('draining');
     await expect(fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJsonSpans(1) })).rejects.toThrow();
     slow = false;
     expect(await child.exited).toBe(0);

@@ -62,7 +62,7 @@ export function loadConfigFile(file: string, opts: Omit<LoadOptions, 'file'> = {
 export function parseConfig(text: string, opts: LoadOptions = {}): SwitchyardConfig {
   const catalog = opts.catalog ?? defaultCatalog();
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const issues: ConfigIssue[] = [];
   const lineOf = (path: readonly PropertyKey[]) => findLine(doc, lines, path);
   const add = (path: readonly PropertyKey[], message: string) => issues.push({ path: pathText(path), message, line: lineOf(path) });
