@@ -180,7 +180,7 @@ export function anyFromProto(v: PAnyValue | null | undefined): AnyValue {
     }
     case 'kvlistValue': return new KeyValueList(attrsFromProto(v.kvlistValue?.values ?? []));
     // A copy: the decoded Buffer is a view into the whole request body, which must not be retained.
-    case 'bytesValue': return Uint8Array.prototype.slice.call(v.bytesValue);
+    case 'bytesValue': return new Uint8Array(v.bytesValue);
     default: return null;
   }
 }

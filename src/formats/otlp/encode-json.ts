@@ -26,9 +26,13 @@ export const encodeTracesJson = (rs: readonly ResourceSpans[]): string => JSON.s
 export const encodeMetricsJson = (rm: readonly ResourceMetrics[]): string => JSON.stringify(metricsJsonObject(rm));
 export const encodeLogsJson = (rl: readonly ResourceLogs[]): string => JSON.stringify(logsJsonObject(rl));
 
-/** A double the proto3 JSON way: JSON has no NaN or Infinity literals. */
+/**
+ * A double the proto3 JSON way: JSON has no NaN or Infinity literals, so those are strings; -0
+ * is written as the string "-0" too (a number would print as 0), keeping the sign bit lossless.
+ */
 function dbl(n: number): number | string {
-  return Number.isFinite(n) ? n : Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
+  if (Number.isFinite(n)) return n === 0 && Object.is(n, -0) ? '-0' : n;
+  return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
 }
 
 export function anyJson(v: AnyValue): Obj {
