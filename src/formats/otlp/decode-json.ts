@@ -59,6 +59,11 @@ function requestObject(body: Buffer | Uint8Array, limits: DecodeLimits): JsonObj
 
 // ---- field access: camelCase first, then the proto's snake_case name ----
 
+/** A field's path: `a.b`, or just `b` at the top of the request. */
+function at(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
 function pick(o: JsonObject, camel: string, snake: string): unknown {
   const v = o[camel];
   return v !== undefined ? v : o[snake];
@@ -67,7 +72,7 @@ function pick(o: JsonObject, camel: string, snake: string): unknown {
 function list(o: JsonObject, camel: string, snake: string, path: string): unknown[] {
   const v = pick(o, camel, snake);
   if (v === undefined || v === null) return EMPTY;
-  if (!Array.isArray(v)) fail(`${path}.${camel}`, `must be an array, got ${typeName(v)}`);
+  if (!Array.isArray(v)) fail(at(path, camel), `must be an array, got ${typeName(v)}`);
   return v;
 }
 const EMPTY: unknown[] = [];
@@ -75,21 +80,21 @@ const EMPTY: unknown[] = [];
 function obj(o: JsonObject, camel: string, snake: string, path: string): JsonObject | undefined {
   const v = pick(o, camel, snake);
   if (v === undefined || v === null) return undefined;
-  if (!isObject(v)) fail(`${path}.${camel}`, `must be an object, got ${typeName(v)}`);
+  if (!isObject(v)) fail(at(path, camel), `must be an object, got ${typeName(v)}`);
   return v;
 }
 
 function str(o: JsonObject, camel: string, snake: string, path: string): string {
   const v = pick(o, camel, snake);
   if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') fail(`${path}.${camel}`, `must be a string, got ${typeName(v)}`);
+  if (typeof v !== 'string') fail(at(path, camel), `must be a string, got ${typeName(v)}`);
   return v;
 }
 
 function bool(o: JsonObject, camel: string, snake: string, path: string): boolean {
   const v = pick(o, camel, snake);
   if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') fail(`${path}.${camel}`, `must be a boolean, got ${typeName(v)}`);
+  if (typeof v !== 'boolean') fail(at(path, camel), `must be a boolean, got ${typeName(v)}`);
   return v;
 }
 
@@ -109,7 +114,7 @@ function int32(v: unknown, field: string, unsigned: boolean): number {
 
 function u32(o: JsonObject, camel: string, snake: string, path: string): number {
   const v = pick(o, camel, snake);
-  return v === undefined || v === null ? 0 : int32(v, `${path}.${camel}`, true);
+  return v === undefined || v === null ? 0 : int32(v, at(path, camel), true);
 }
 
 /** A 64-bit integer: decimal string (the OTLP/JSON form) or an integral number. */
@@ -126,7 +131,7 @@ function int64(v: unknown, field: string, unsigned: boolean): bigint {
 
 function u64(o: JsonObject, camel: string, snake: string, path: string): bigint {
   const v = pick(o, camel, snake);
-  return v === undefined || v === null ? 0n : int64(v, `${path}.${camel}`, true);
+  return v === undefined || v === null ? 0n : int64(v, at(path, camel), true);
 }
 
 function u64num(o: JsonObject, camel: string, snake: string, path: string): number {
@@ -148,7 +153,7 @@ function double(v: unknown, field: string): number {
 
 function optDouble(o: JsonObject, camel: string, snake: string, path: string): number | undefined {
   const v = pick(o, camel, snake);
-  return v === undefined || v === null ? undefined : double(v, `${path}.${camel}`);
+  return v === undefined || v === null ? undefined : double(v, at(path, camel));
 }
 
 /** An enum: its integer (the OTLP/JSON form) or its name. */
@@ -157,10 +162,10 @@ function enumValue(o: JsonObject, camel: string, snake: string, path: string, en
   if (v === undefined || v === null) return 0;
   if (typeof v === 'string' && !INT_RE.test(v)) {
     const n = enumValues(enumName)[v];
-    if (n === undefined) fail(`${path}.${camel}`, `is not a known ${enumName.split('.').pop()} name: ${JSON.stringify(v)}`);
+    if (n === undefined) fail(at(path, camel), `is not a known ${enumName.split('.').pop()} name: ${JSON.stringify(v)}`);
     return n;
   }
-  return int32(v, `${path}.${camel}`, false);
+  return int32(v, at(path, camel), false);
 }
 
 const enumCache = new Map<string, Record<string, number>>();
