@@ -112,7 +112,7 @@ export function encodeNeatlogsSpan(sw: SpanWithContext, derivedTraceId: string):
   if (typeof verbatim === 'string') attributes[ATTR_STATUS] = verbatim;
   else if (span.status.code === StatusCode.OK) attributes[ATTR_STATUS] = 'success';
   else if (span.status.code === StatusCode.ERROR) attributes[ATTR_STATUS] = 'error';
-  if (span.status.message !== undefined && span.status.message !== '') attributes[ATTR_ERROR_MESSAGE] = span.status.message;
+  if (span.status.message !== undefined) attributes[ATTR_ERROR_MESSAGE] = span.status.message;
   const et = a[Canonical.errorType];
   if (et !== undefined && et !== null) attributes[ATTR_ERROR_TYPE] = typeof et === 'string' ? et : toJson(et);
   if (span.traceId !== derivedTraceId) attributes[ATTR_TRACE_ID] = span.traceId;
