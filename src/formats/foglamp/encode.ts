@@ -148,7 +148,7 @@ function encodeSpan(s: SpanWithContext, trace: TraceChoice, maxContentBytes: num
   if (span.status.code === StatusCode.OK) out.status = 'ok';
   else if (span.status.code === StatusCode.ERROR) {
     out.status = 'error';
-    if (span.status.message !== undefined && span.status.message !== '') out.errorMessage = span.status.message;
+    if (span.status.message !== undefined) out.errorMessage = span.status.message;
   }
   if (out.errorMessage === undefined && typeof a[`${P}errorMessage`] === 'string') out.errorMessage = a[`${P}errorMessage`];
 

@@ -193,7 +193,7 @@ function encodeLog(s: SpanWithContext, trace: TraceInfo, maxContentBytes: number
   if (span.status.code === StatusCode.OK) out.status = 'success';
   else if (span.status.code === StatusCode.ERROR) {
     out.status = 'error';
-    if (span.status.message !== undefined && span.status.message !== '') out.error_message = span.status.message;
+    if (span.status.message !== undefined) out.error_message = span.status.message;
   } else if (typeof a[`${P}status`] === 'string') out.status = a[`${P}status`];
   if (out.error_message === undefined && typeof a[`${P}error_message`] === 'string') out.error_message = a[`${P}error_message`];
 
