@@ -112,11 +112,11 @@ function spanOut(s: Span): Obj {
     });
   }
   if (s.droppedLinksCount) out.droppedLinksCount = s.droppedLinksCount;
-  if (s.status.code || s.status.message) {
-    const st: Obj = { code: s.status.code };
-    if (s.status.message) st.message = s.status.message;
-    out.status = st;
-  }
+  // Always present, as the SDKs write it: an unset status is an empty message.
+  const st: Obj = {};
+  if (s.status.code) st.code = s.status.code;
+  if (s.status.message) st.message = s.status.message;
+  out.status = st;
   return out;
 }
 
