@@ -47,18 +47,20 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
     };
     let reply: HttpReply;
     try {
+      // The body is read (bounded) before any refusal: answering while the client is still
+      // sending makes some clients see a connection reset instead of our status.
+      const raw = route.decode ? await readBody(incoming, bodyLimits) : undefined;
       if (!deps.accepting()) throw new BackpressureError('Switchyard is shutting down', 5);
       if (keys) {
         const problem = keys.check(headers);
         if (problem) throw new InputError(r.definition.auth!.header, problem, 'unauthorized');
       }
-      if (route.method === 'GET' || !route.decode) {
+      if (!raw || !route.decode) {
         reply = route.reply(undefined, info);
       } else {
         if (route.mediaTypes && !route.mediaTypes.includes(info.mediaType)) {
           throw new InputError('Content-Type', `Content-Type "${contentType || '(none)'}" is not supported here; use ${route.mediaTypes.join(' or ')}`, 'unsupported_media_type');
         }
-        const raw = await readBody(incoming, bodyLimits);
         const body = await decodeContent(raw, headers['content-encoding'], bodyLimits.maxDecompressedBytes);
         const result = route.decode(body, info, limits);
         const routed = await deps.graph.consume(r.id, result.telemetry, body.length);
@@ -68,6 +70,8 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
       }
     } catch (e) {
       reply = failureReply(e, r, info, deps, log);
+      // Refused before the body was read: drain it, or the client sees a reset instead of our answer.
+      if (!incoming.readableEnded) incoming.resume();
     }
     deps.metrics.receiverRequests.inc({ receiver: r.id, status: String(reply.status) });
     deps.metrics.requestDuration.observe({ receiver: r.id }, (performance.now() - started) / 1000);
