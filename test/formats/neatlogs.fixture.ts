@@ -1,0 +1,22 @@
+import type { ConformanceFixture } from '../conformance/fixture.js';
+import { NEATLOGS_CURL } from './neatlogs.examples.js';
+
+const missing = structuredClone(NEATLOGS_CURL) as any;
+delete missing.spans[1].span_id;
+const wrongType = structuredClone(NEATLOGS_CURL) as any;
+wrongType.spans[0].start_time = '2024-06-05T02:40:10Z';
+
+export const neatlogsFixture: ConformanceFixture = {
+  type: 'neatlogs',
+  path: '/api/v1/traces/v4/batch',
+  contentType: 'application/json',
+  validBody: JSON.stringify(NEATLOGS_CURL),
+  expectedItems: 2,
+  successStatus: 202,
+  missingField: { body: JSON.stringify(missing), field: 'spans[1].span_id' },
+  wrongType: { body: JSON.stringify(wrongType), field: 'spans[0].start_time' },
+  authHeaders: (key) => ({ 'x-api-key': key }),
+  backpressureStatuses: [429, 503],
+};
+
+export default neatlogsFixture;
