@@ -215,8 +215,7 @@ export class FileQueueStorage implements QueueStorage {
     this.flushing = true;
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending;
-        this.pending = [];
+        const batch = this.takeBatch();
         try {
           await this.writeBatch(batch);
           for (const w of batch) w.resolve();
@@ -232,6 +231,25 @@ export class FileQueueStorage implements QueueStorage {
       this.idleWaiters = [];
       for (const f of w) f();
     }
+  }
+
+  /**
+   * Everything pending, up to a segment's worth: a burst of appends then becomes a few
+   * segment-sized writes rather than one write (and one concatenated copy) of unbounded size.
+   */
+  private takeBatch(): PendingWrite[] {
+    let n = 0;
+    let size = 0;
+    while (n < this.pending.length && (n === 0 || size + this.pending[n]!.buf.length <= this.segmentBytes)) {
+      size += this.pending[n]!.buf.length;
+      n++;
+    }
+    if (n === this.pending.length) {
+      const all = this.pending;
+      this.pending = [];
+      return all;
+    }
+    return this.pending.splice(0, n);
   }
 
   private async writeBatch(batch: PendingWrite[]): Promise<void> {

@@ -289,6 +289,19 @@ describe('FileQueueStorage', () => {
     expect(back[199]).toStrictEqual(entry(200));
   });
 
+  it('splits a burst larger than a segment into segment-sized writes', async () => {
+    const root = scratch();
+    const a = storage(root, { segmentBytes: 8192 });
+    await a.open();
+    await Promise.all(Array.from({ length: 100 }, (_, i) => a.append(entry(i + 1))));
+    expect(a.syncs).toBeGreaterThan(2);
+    expect(a.syncs).toBeLessThan(50);
+    for (const f of segmentFiles(root)) expect(readFileSync(f).length).toBeLessThanOrEqual(8192);
+    await a.close();
+    const b = storage(root, { segmentBytes: 8192 });
+    expect((await b.open()).map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
   it('resolves each append only after its own record is durable, even while a batch is in flight', async () => {
     const root = scratch();
     const a = storage(root);
