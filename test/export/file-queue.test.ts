@@ -302,7 +302,7 @@ describe('FileQueueStorage', () => {
     expect((await b.open()).map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
-  it('resolves each append only after its own record is durable, even while a batch is in flight', async () => {
+  it('resolves appends in offer order, and acks do not force an fsync of their own', async () => {
     const root = scratch();
     const a = storage(root);
     await a.open();
