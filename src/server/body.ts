@@ -16,23 +16,34 @@ export interface BodyLimits {
  * Reads a request body, chunked or not, stopping as soon as it passes the limit: a client that
  * sends no Content-Length cannot make us buffer more than `maxBytes`.
  */
-export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.maxBytes) {
     req.resume();
-    throw new InputError('', `request body of ${declared} bytes is over the limit of ${limits.maxBytes} bytes`, 'too_large');
+    return Promise.reject(new InputError('', `request body of ${declared} bytes is over the limit of ${limits.maxBytes} bytes`, 'too_large'));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limits.maxBytes) {
-      req.resume();
-      throw new InputError('', `request body is over the limit of ${limits.maxBytes} bytes`, 'too_large');
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    // Events rather than for-await: leaving a for-await loop destroys the socket, and the client
+    // would see a reset instead of our 413. Past the limit the rest is read and discarded.
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limits.maxBytes) {
+        over = true;
+        chunks.length = 0;
+        reject(new InputError('', `request body is over the limit of ${limits.maxBytes} bytes`, 'too_large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => {
+      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.once('error', (e) => reject(new InputError('', `request body could not be read: ${e.message}`)));
+  });
 }
 
 /**
