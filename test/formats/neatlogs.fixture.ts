@@ -18,5 +18,3 @@ export const neatlogsFixture: ConformanceFixture = {
   authHeaders: (key) => ({ 'x-api-key': key }),
   backpressureStatuses: [429, 503],
 };
-
-export default neatlogsFixture;

@@ -18,5 +18,3 @@ export const netraFixture: ConformanceFixture = {
   authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
   backpressureStatuses: [429, 503],
 };
-
-export default netraFixture;
