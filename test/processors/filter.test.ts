@@ -118,3 +118,7 @@ describe('filter config errors', () => {
     expect(r.error!.issues.map((i) => i.path)).toEqual([['traces', 'span', 0], ['traces', 'span', 2]]);
   });
 });
+
+describe('filter regexes', () => {
+  it('accept a leading RE2 (?i) flag', () => expect(kept('name =~ "(?i)^HEALTH$"')).toEqual(['chat gpt-4o', 'work']));
+});

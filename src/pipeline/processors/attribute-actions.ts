@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AnyValue, Attributes } from '../../model/index.js';
 import { valueToText } from '../../model/index.js';
+import { compileRegex } from './regex.js';
 
 type Scalar = string | number | boolean;
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -38,11 +39,10 @@ const actionSchema = z
       ctx.addIssue({ code: 'custom', path: [path], message, input: a });
     };
     let re: RegExp | undefined;
-    // Collector configs are written for Go's RE2, whose named groups are (?P<name>…).
-    const pattern = a.pattern?.replaceAll('(?P<', '(?<');
+    const pattern = a.pattern;
     if (pattern !== undefined) {
       try {
-        re = new RegExp(pattern);
+        re = compileRegex(pattern);
       } catch (e) {
         issue('pattern', `invalid regular expression ${JSON.stringify(a.pattern)}: ${(e as Error).message}`);
         return z.NEVER;
@@ -68,7 +68,7 @@ const actionSchema = z
       case 'extract': {
         if (a.key === undefined) { issue('key', '"extract" needs a key'); return z.NEVER; }
         if (!re) { issue('pattern', '"extract" needs a pattern with named groups'); return z.NEVER; }
-        if (!/\(\?<[A-Za-z_$][\w$]*>/.test(pattern!)) { issue('pattern', '"extract" pattern has no named groups (?<name>…)'); return z.NEVER; }
+        if (!/\(\?<[A-Za-z_$][\w$]*>/.test(pattern!.replaceAll('(?P<', '(?<'))) { issue('pattern', '"extract" pattern has no named groups (?<name>…)'); return z.NEVER; }
         return extractor(a.key, re);
       }
       case 'convert': {

@@ -8,6 +8,7 @@ import type { Signal, Span, Telemetry } from '../../model/index.js';
 import type { ProcessorDefinition } from '../processor-types.js';
 import { actionsSchema, applyActions } from './attribute-actions.js';
 import { forEachDataPointAttributes, forEachLogRecord, forEachSpan } from './for-each-span.js';
+import { compileRegex } from './regex.js';
 
 const matchSchema = z
   .strictObject({
@@ -22,7 +23,7 @@ const matchSchema = z
     const res: RegExp[] = [];
     m.span_names.forEach((p, i) => {
       try {
-        res.push(new RegExp(p));
+        res.push(compileRegex(p));
       } catch (e) {
         ctx.addIssue({ code: 'custom', path: ['span_names', i], message: `invalid regular expression ${JSON.stringify(p)}: ${(e as Error).message}`, input: p });
       }

@@ -17,6 +17,7 @@
  */
 import type { AnyValue, Attributes, InstrumentationScope, LogRecord, Metric, Span } from '../../model/index.js';
 import { SpanKind, StatusCode, toNumber, valueToText } from '../../model/index.js';
+import { compileRegex } from './regex.js';
 
 export type FilterContext = 'span' | 'metric' | 'datapoint' | 'log_record';
 
@@ -363,7 +364,7 @@ function compileComparison(left: Operand, opTok: Token, right: Operand): Predica
     }
     let re: RegExp;
     try {
-      re = new RegExp(right.value);
+      re = compileRegex(right.value);
     } catch (e) {
       throw new FilterSyntaxError(`invalid regular expression ${JSON.stringify(right.value)}: ${(e as Error).message}`, right.pos + 1);
     }

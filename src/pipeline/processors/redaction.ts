@@ -13,6 +13,7 @@ import { Canonical, GenAI, KeyValueList, valueToText } from '../../model/index.j
 import type { ProcessorDefinition } from '../processor-types.js';
 import { forEachLogRecord, forEachSpan } from './for-each-span.js';
 import { DETECTOR_NAMES, DETECTORS, findAll, type Detector } from './redaction-detectors.js';
+import { compileRegex } from './regex.js';
 
 const customPattern = z
   .union([z.string(), z.strictObject({ name: z.string().min(1), regex: z.string() })])
@@ -20,7 +21,7 @@ const customPattern = z
     const name = typeof p === 'string' ? 'custom' : p.name;
     const src = typeof p === 'string' ? p : p.regex;
     try {
-      return { name, re: new RegExp(src, 'g') };
+      return { name, re: compileRegex(src, 'g') };
     } catch (e) {
       ctx.addIssue({ code: 'custom', message: `invalid regular expression ${JSON.stringify(src)}: ${(e as Error).message}`, input: p });
       return z.NEVER;
