@@ -62,5 +62,3 @@ export const foglampFixture: ConformanceFixture = {
   authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
   backpressureStatuses: [429, 503],
 };
-
-export default foglampFixture;

@@ -58,5 +58,3 @@ export const keywordsaiFixture: ConformanceFixture = {
   authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
   backpressureStatuses: [429, 503],
 };
-
-export default keywordsaiFixture;

@@ -7,7 +7,7 @@
  * one to one, never added together.
  */
 import {
-  Canonical, GenAI, SpanKind, StatusCode, fromJson, isoFromNano, nanoFromIso, newSpan, tracesOf,
+  Canonical, GenAI, SpanKind, StatusCode, fromJson, nanoFromIso, newSpan, tracesOf,
   type AnyValue, type Attributes, type Span, type SpanStatus,
 } from '../../model/index.js';
 import { InputError, fail } from '../errors.js';
@@ -23,6 +23,7 @@ import {
   ABSENT_FIELDS, MARK, OMITTABLE_FIELDS, P, STRUCTURED, TOP_LEVEL_TOKENS, kindFromLogType, logTypeFromKind,
   operationFromLogType,
 } from './contract.js';
+import { isoForKeywordsAi } from './time.js';
 
 /** usage.* (OpenAI shape) → canonical key; inclusive on both sides. */
 export const USAGE_MAP: Record<string, string> = {
@@ -188,8 +189,8 @@ function decodeLog(o: JsonObject, path: string): Span {
   } else {
     fail(join(path, 'timestamp'), 'is required (or start_time)');
   }
-  if (ts && isoFromNano(ts.ns) !== ts.text) attrs[`${P}timestamp`] = ts.text;
-  if (st && isoFromNano(st.ns) !== st.text) attrs[`${P}start_time`] = st.text;
+  if (ts && isoForKeywordsAi(ts.ns) !== ts.text) attrs[`${P}timestamp`] = ts.text;
+  if (st && isoForKeywordsAi(st.ns) !== st.text) attrs[`${P}start_time`] = st.text;
   if (latency !== undefined && secondsFromNano(end - start) !== latency) attrs[`${P}latency`] = latency;
   const absent = OMITTABLE_FIELDS.filter((k) => o[k] === undefined);
   if (absent.length > 0) attrs[ABSENT_FIELDS] = [...absent];

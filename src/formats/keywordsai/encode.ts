@@ -8,13 +8,14 @@
  * marker and `switchyard.content.truncated` in metadata.
  */
 import {
-  Canonical, GenAI, StatusCode, aiKindFromOperation, attrString, flattenSpans, isoFromNano, nanoFromIso, toJson,
+  Canonical, GenAI, StatusCode, aiKindFromOperation, attrString, flattenSpans, nanoFromIso, toJson,
   type SpanWithContext, type Telemetry,
 } from '../../model/index.js';
 import type { JsonObject } from '../json.js';
 import {
   contentAsText, leftoverAttributes, numberOf, readContent, secondsFromNano, truncateUtf8, type Content,
 } from '../foglamp/codec-tools.js';
+import { isoForKeywordsAi } from './time.js';
 import {
   ABSENT_FIELDS, KEYWORDSAI_DEFAULT_MAX_BYTES, KEYWORDSAI_DEFAULT_MAX_LOGS, P, STRUCTURED, TOP_LEVEL_TOKENS,
   kindFromLogType, logTypeFromKind, operationFromLogType,
@@ -185,8 +186,8 @@ function encodeLog(s: SpanWithContext, trace: TraceInfo, maxContentBytes: number
   const start = span.startTimeUnixNano;
   const rawTs = a[`${P}timestamp`];
   const rawSt = a[`${P}start_time`];
-  if (!absent.has('timestamp')) out.timestamp = typeof rawTs === 'string' && nanoFromIso(rawTs) === end ? rawTs : isoFromNano(end);
-  if (!absent.has('start_time')) out.start_time = typeof rawSt === 'string' && nanoFromIso(rawSt) === start ? rawSt : isoFromNano(start);
+  if (!absent.has('timestamp')) out.timestamp = typeof rawTs === 'string' && nanoFromIso(rawTs) === end ? rawTs : isoForKeywordsAi(end);
+  if (!absent.has('start_time')) out.start_time = typeof rawSt === 'string' && nanoFromIso(rawSt) === start ? rawSt : isoForKeywordsAi(start);
   if (!absent.has('latency')) out.latency = typeof a[`${P}latency`] === 'number' ? a[`${P}latency`] : secondsFromNano(end - start);
 
   // ---- status
