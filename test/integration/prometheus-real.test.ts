@@ -1,15 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
 import { prometheusRemoteWrite } from '../../src/formats/prometheus/index.js';
 import { decodeRemoteWrite, type RemoteWriteDecodeResult } from '../../src/formats/prometheus/receiver.js';
 import type { Metric, Telemetry } from '../../src/model/index.js';
 import { Temporality } from '../../src/model/index.js';
+import { PROMETHEUS_BIN, startPrometheus, stopAllPrometheus } from '../helpers/prometheus.js';
 
 /**
  * Against Debian's real `prometheus` binary (apt-get install prometheus):
@@ -18,45 +15,10 @@ import { Temporality } from '../../src/model/index.js';
  * 2. Prometheus with --web.enable-remote-write-receiver takes our exporter's request, and the
  *    values come back through its query API.
  */
-const BIN = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).stdout.trim();
-const describeReal = BIN ? describe : describe.skip;
-if (!BIN) console.warn('prometheus-real: skipped — the `prometheus` binary is not installed (apt-get install -y prometheus)');
+const describeReal = PROMETHEUS_BIN ? describe : describe.skip;
+if (!PROMETHEUS_BIN) console.warn('prometheus-real: skipped — the `prometheus` binary is not installed (apt-get install -y prometheus)');
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-async function startPrometheus(config: string, extraArgs: string[] = []): Promise<{ port: number; logs: () => string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-prom-'));
-  dirs.push(dir);
-  const port = await freePort();
-  writeFileSync(join(dir, 'prometheus.yml'), config.replaceAll('__PORT__', String(port)));
-  let out = '';
-  const child = spawn(BIN, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  children.push(child);
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/-/ready`);
-      if (r.ok) return { port, logs: () => out };
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`prometheus did not become ready:\n${out}`);
-}
+afterAll(stopAllPrometheus);
 
 function allMetrics(t: Telemetry): Metric[] {
   return (t.metrics ?? []).flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics));
@@ -119,7 +81,7 @@ remote_write:
   });
 
   it('accepts what our exporter sends, and the values come back from its query API', async () => {
-    const prom = await startPrometheus('global: { scrape_interval: 1h }\n', ['--web.enable-remote-write-receiver']);
+    const prom = await startPrometheus('global: { scrape_interval: 1h }\n', { args: ['--web.enable-remote-write-receiver'] });
     const ns = BigInt(Date.now()) * 1_000_000n;
     const t: Telemetry = { metrics: [{
       resource: { attributes: { 'service.name': 'checkout', 'service.instance.id': 'pod-7', 'host.name': 'node-1' } },
@@ -134,11 +96,7 @@ remote_write:
       const res = await fetch(`http://127.0.0.1:${prom.port}${r.path}`, { method: 'POST', headers: { 'content-type': r.contentType, ...r.headers }, body: r.body as Uint8Array });
       expect(res.status, await res.text()).toBeLessThan(300);
     }
-    const query = async (q: string) => {
-      const res = await fetch(`http://127.0.0.1:${prom.port}/api/v1/query?query=${encodeURIComponent(q)}`);
-      const j = (await res.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
-      return j.data.result;
-    };
+    const query = prom.query;
     const tokens = await query('gen_ai_client_token_usage_total');
     expect(tokens).toHaveLength(1);
     expect(tokens[0]!.metric).toEqual({ __name__: 'gen_ai_client_token_usage_total', gen_ai_request_model: 'gpt-4o', job: 'checkout', instance: 'pod-7' });
