@@ -15,7 +15,7 @@ const span = (i: number) =>
     start_time: fc.integer({ min: 0, max: 4_000_000_000_000 }),
     end_time: fc.integer({ min: 0, max: 4_000_000_000_000 }),
     attributes: fc.record({
-      'openinference.span.kind': fc.constantFrom('LLM', 'TOOL', 'AGENT', 'WORKFLOW', 'CHAIN', 'RETRIEVER', 'EMBEDDING'),
+      'openinference.span.kind': fc.constantFrom('LLM', 'TOOL', 'AGENT', 'WORKFLOW', 'CHAIN', 'RETRIEVER', 'EMBEDDING', 'llm', 'Custom'),
       status: fc.constantFrom('success', 'error', 'pending'),
       error_message: fc.string({ maxLength: 20 }),
       error_type: fc.string({ maxLength: 10 }),

@@ -104,6 +104,17 @@ describe('neatlogs: field mapping', () => {
     expect(a!.traceId).toBe(b!.traceId);
   });
 
+  it('span kinds are canonical uppercase; another spelling is kept verbatim and comes back', () => {
+    const ex = structuredClone(NEATLOGS_CURL) as any;
+    ex.spans[0].attributes['openinference.span.kind'] = 'workflow';
+    ex.spans[1].attributes['openinference.span.kind'] = 'PLANNER';
+    const [a, b] = spansOf(decode(ex).telemetry);
+    expect(a!.attributes[Canonical.spanKind]).toBe('WORKFLOW');
+    expect(b!.attributes[Canonical.spanKind]).toBe('UNKNOWN');
+    expect(b!.attributes['neatlogs.span_kind']).toBe('PLANNER');
+    expect(encode(decode(ex).telemetry)[0]!.body).toEqual(ex);
+  });
+
   it('status, error_message, error_type', () => {
     const [s] = spansOf(decode(NEATLOGS_ERROR).telemetry);
     expect(s!.status).toEqual({ code: StatusCode.ERROR, message: 'Connection timeout after 30s' });

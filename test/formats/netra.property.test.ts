@@ -10,7 +10,7 @@ const message = fc.record({ role: fc.constantFrom('user', 'system', 'assistant')
 
 const event = fc.record({
   event_metadata: fc.record({ event_id: fc.uuid(), timestamp_utc: fc.integer({ min: 0, max: 4_000_000_000_000 }), log_schema_version: fc.constant('3.0.0') }, { requiredKeys: ['event_id', 'timestamp_utc'] }),
-  trace_context: fc.record({ trace_id: text, span_id: text, parent_span_id: text, span_name: text, span_kind: fc.constantFrom('llm', 'tool', 'agent', 'workflow', 'embedding') }),
+  trace_context: fc.record({ trace_id: text, span_id: text, parent_span_id: text, span_name: text, span_kind: fc.constantFrom('llm', 'tool', 'agent', 'workflow', 'embedding', 'LLM', 'chat-step') }),
   identity_context: fc.record({ user_id: text, organization_id: text, api_key_hash: text }, { requiredKeys: [] }),
   application_context: fc.record({ app_name: text, service_name: text, environment: text }, { requiredKeys: [] }),
   request: fc.record({

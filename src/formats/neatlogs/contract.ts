@@ -25,5 +25,7 @@ export const ATTR_TRACE_ID = 'trace_id';
 /** Vendor-only keys in the model. */
 export const KEY_METRICS = 'neatlogs.metrics';
 export const KEY_STATUS = 'neatlogs.status';
+/** The span kind as sent, when it is not the canonical uppercase AI kind. */
+export const KEY_KIND = 'neatlogs.span_kind';
 export const PREFIX_SPAN = 'neatlogs.span.';
 export const PREFIX_BATCH = 'neatlogs.batch.';

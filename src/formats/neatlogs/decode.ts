@@ -9,7 +9,7 @@
  * entries need a string `name` and a numeric `value`.
  */
 import {
-  Canonical, GenAI, SpanKind, StatusCode, fromJson, nanoFromMillis, newSpan,
+  Canonical, GenAI, SpanKind, StatusCode, fromJson, isAiSpanKind, nanoFromMillis, newSpan,
   type AnyValue, type Attributes, type Span, type Telemetry,
 } from '../../model/index.js';
 import { InputError, fail } from '../errors.js';
@@ -19,7 +19,7 @@ import {
 import type { DecodeLimits, DecodeResult } from '../types.js';
 import { finishReasonsOf, openAiMessagesToGenAi } from '../netra/chat-messages.js';
 import {
-  ATTR_ERROR_MESSAGE, ATTR_ERROR_TYPE, ATTR_KIND, ATTR_STATUS, ATTR_TRACE_ID, KEY_METRICS, KEY_STATUS, PREFIX_BATCH, PREFIX_SPAN,
+  ATTR_ERROR_MESSAGE, ATTR_ERROR_TYPE, ATTR_KIND, ATTR_STATUS, ATTR_TRACE_ID, KEY_KIND, KEY_METRICS, KEY_STATUS, PREFIX_BATCH, PREFIX_SPAN,
 } from './contract.js';
 import { deriveTraceIds } from './trace-ids.js';
 
@@ -114,7 +114,7 @@ export function decodeNeatlogsObject(root: JsonObject, limits: DecodeLimits = DE
       const holders = parsed.filter((p) => p.span.attributes[name] !== undefined);
       const sum = holders.reduce((acc, p) => acc + Number(p.span.attributes[name] as number | bigint), 0);
       if (holders.length > 0 && Math.abs(sum - value) <= 1e-9 * Math.max(1, Math.abs(value))) return;
-      const llm = parsed.filter((p) => String(p.span.attributes[ATTR_KIND]).toUpperCase() === 'LLM');
+      const llm = parsed.filter((p) => p.span.attributes[ATTR_KIND] === 'LLM');
       if (holders.length === 0 && llm.length === 1 && Object.keys(mo).every((k) => k === 'name' || k === 'value' || k === 'unit')) {
         llm[0]!.span.attributes[name] = name === Canonical.costUsd || !Number.isSafeInteger(value) ? value : BigInt(value);
         return;
@@ -154,7 +154,10 @@ function decodeSpan(s: JsonObject, path: string, workflow: string, batchExtra: A
     if (k === ATTR_STATUS || k === ATTR_ERROR_MESSAGE || k === ATTR_ERROR_TYPE || (k === ATTR_TRACE_ID && traceId !== '')) continue;
     if (a[k] !== undefined) attrs[k] = fromJson(a[k]);
   }
-  attrs[ATTR_KIND] = kind;
+  // Canonical kind is the uppercase AI kind; a spelling that differs is kept verbatim.
+  const canonicalKind = isAiSpanKind(kind.toUpperCase()) ? kind.toUpperCase() : 'UNKNOWN';
+  attrs[ATTR_KIND] = canonicalKind;
+  if (canonicalKind !== kind) attrs[KEY_KIND] = kind;
   attrs[GenAI.workflowName] = workflow;
   if (errorType !== undefined) attrs[Canonical.errorType] = errorType;
   for (const k of Object.keys(s)) if (!SPAN_KNOWN.has(k) && s[k] !== undefined) attrs[PREFIX_SPAN + k] = fromJson(s[k]);
@@ -166,7 +169,7 @@ function decodeSpan(s: JsonObject, path: string, workflow: string, batchExtra: A
   else if (status === 'error') code = StatusCode.ERROR;
   else if (status !== undefined) attrs[KEY_STATUS] = status;
 
-  const upper = kind.toUpperCase();
+  const upper = canonicalKind;
   const span = newSpan({
     traceId, spanId, name,
     startTimeUnixNano: nanoFromMillis(start), endTimeUnixNano: nanoFromMillis(end),

@@ -19,7 +19,7 @@ import { genAiMessagesToOpenAi, systemInstructionsToOpenAi } from '../netra/chat
 import { jsonBytes, truncateJson } from '../netra/content-truncation.js';
 import { aiKindOf } from '../netra/encode.js';
 import {
-  ATTR_ERROR_MESSAGE, ATTR_ERROR_TYPE, ATTR_KIND, ATTR_STATUS, ATTR_TRACE_ID, KEY_METRICS, KEY_STATUS,
+  ATTR_ERROR_MESSAGE, ATTR_ERROR_TYPE, ATTR_KIND, ATTR_STATUS, ATTR_TRACE_ID, KEY_KIND, KEY_METRICS, KEY_STATUS,
   NEATLOGS_DEFAULT_MAX_CONTENT_BYTES, NEATLOGS_FALLBACK_WORKFLOW, NEATLOGS_MAX_REQUEST_BYTES, NEATLOGS_MEDIA_TYPE,
   NEATLOGS_PATH, PREFIX_BATCH, PREFIX_SPAN,
 } from './contract.js';
@@ -101,13 +101,15 @@ export function encodeNeatlogsSpan(sw: SpanWithContext, derivedTraceId: string):
 
   for (const src of [resource, a]) {
     for (const k in src) {
-      if (k === GenAI.workflowName || CONTENT_KEYS.has(k) || k === KEY_METRICS || k === KEY_STATUS || k === Canonical.errorType) continue;
+      if (k === GenAI.workflowName || CONTENT_KEYS.has(k) || k === KEY_METRICS || k === KEY_STATUS || k === KEY_KIND || k === Canonical.errorType) continue;
       if (k.startsWith(PREFIX_SPAN) || k.startsWith(PREFIX_BATCH)) continue;
       if (k === GenAI.finishReasons && a[GenAI.outputMessages] !== undefined) continue;
       attributes[k] = toJson(src[k]);
     }
   }
-  attributes[ATTR_KIND] = typeof a[ATTR_KIND] === 'string' && a[ATTR_KIND] !== '' ? a[ATTR_KIND] : aiKindOf(a) ?? 'UNKNOWN';
+  const verbatimKind = a[KEY_KIND];
+  attributes[ATTR_KIND] = typeof verbatimKind === 'string' && verbatimKind !== '' ? verbatimKind
+    : typeof a[ATTR_KIND] === 'string' && a[ATTR_KIND] !== '' ? a[ATTR_KIND] : aiKindOf(a) ?? 'UNKNOWN';
   const verbatim = a[KEY_STATUS];
   if (typeof verbatim === 'string') attributes[ATTR_STATUS] = verbatim;
   else if (span.status.code === StatusCode.OK) attributes[ATTR_STATUS] = 'success';

@@ -15,7 +15,7 @@
  *   as a whole (400, naming the first line's field).
  */
 import {
-  Canonical, GenAI, KeyValueList, SpanKind, StatusCode, fromJson, nanoFromMillis, newSpan, nowNano,
+  Canonical, GenAI, KeyValueList, SpanKind, StatusCode, fromJson, isAiSpanKind, nanoFromMillis, newSpan, nowNano,
   type AnyValue, type Attributes, type ResourceSpans, type Span, type Telemetry,
 } from '../../model/index.js';
 import { InputError, fail } from '../errors.js';
@@ -113,7 +113,9 @@ export function decodeNetraEvent(ev: JsonObject, seed: string, receivedAt: bigin
   const spanKindText = optString(tc, 'span_kind', 'trace_context');
   const spanNameText = optString(tc, 'span_name', 'trace_context');
   keepRest(tc, ['trace_id', 'span_id', 'parent_span_id', 'span_name', 'span_kind'], 'trace_context', attrs);
-  const aiKind = spanKindText === undefined ? 'LLM' : spanKindText.toUpperCase();
+  // Netra's kinds are lowercase AI kinds (`llm`); an unknown kind is UNKNOWN, kept verbatim.
+  const upper = spanKindText === undefined ? 'LLM' : spanKindText.toUpperCase();
+  const aiKind = isAiSpanKind(upper) ? upper : 'UNKNOWN';
   attrs[Canonical.spanKind] = aiKind;
   if (spanKindText !== undefined && spanKindText !== aiKind.toLowerCase()) attrs['netra.trace_context.span_kind'] = spanKindText;
 
@@ -292,18 +294,25 @@ function decodeGenerationConfig(gen: JsonObject, attrs: Attributes): void {
 
 /** Splits a body into NDJSON lines and decodes each; see the file comment for the rules. */
 export function decodeNetraNdjson(body: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, receivedAt: bigint = nowNano()): DecodeResult {
-  const text = body.toString('utf8');
-  const lines = text.split('\n');
   const rejected: ItemRejection[] = [];
   const groups = new Map<string, { resource: Attributes; spans: Span[] }>();
   let events = 0;
   let accepted = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
+  // Lines are cut from the body's bytes (no copy); each is checked and parsed on its own, so one
+  // hostile or broken line cannot take its neighbours with it.
+  let start = 0;
+  for (let i = 0; start <= body.length; i++) {
+    let end = body.indexOf(0x0a, start);
+    if (end < 0) end = body.length;
+    let stop = end;
+    if (stop > start && body[stop - 1] === 0x0d) stop--;
+    const bytes = body.subarray(start, stop);
+    start = end + 1;
+    const raw = bytes.toString('utf8');
     if (raw.trim() === '') continue;
     if (++events > limits.maxItems) throw new InputError('', `the batch has more than ${limits.maxItems} events`, 'too_large');
     try {
-      const ev = parseLine(raw, limits);
+      const ev = parseLine(raw, bytes, limits);
       const d = decodeNetraEvent(ev, raw, receivedAt);
       const key = JSON.stringify(Object.entries(d.resource).map(([k, v]) => [k, v instanceof KeyValueList ? JSON.stringify(v) : String(v)]));
       let g = groups.get(key);
@@ -326,8 +335,7 @@ export function decodeNetraNdjson(body: Buffer, limits: DecodeLimits = DEFAULT_D
   return { telemetry, accepted, rejected };
 }
 
-function parseLine(raw: string, limits: DecodeLimits): JsonObject {
-  const bytes = Buffer.from(raw, 'utf8');
+function parseLine(raw: string, bytes: Uint8Array, limits: DecodeLimits): JsonObject {
   checkJsonShape(bytes, limits);
   let v: unknown;
   try {
