@@ -15,18 +15,16 @@ import {
 import {
   ItemLedger, exemplarIdProblem, logIdProblem, restoreExemplarIds, restoreLogIds, restoreSpanIds, setAttr, spanIdProblem,
 } from './decode-shared.js';
-import { otlpTypes } from './proto-loader.js';
+import type { DecodedKeyValue } from './decode-attributes.js';
+import { otlpDecodeTypes, readerOf, type OtlpReader } from './proto-loader.js';
 import { i64, toHex, u64, u64Number, type LongLike } from './wire.js';
 
 // ---- the shapes protobufjs' decoded messages have (only what is read) ----
 
 type L = LongLike | number;
-interface PAnyValue {
-  value?: string;
-  stringValue: string; boolValue: boolean; intValue: L; doubleValue: number;
-  arrayValue: { values: PAnyValue[] } | null; kvlistValue: { values: PKeyValue[] } | null; bytesValue: Uint8Array;
-}
-interface PKeyValue { key: string; value: PAnyValue | null }
+/** A log body as the patched AnyValue decoder yields it: boxed, so that an empty value (null) differs from no body. */
+interface PBody { value: AnyValue }
+type PKeyValue = DecodedKeyValue;
 interface PResource { attributes: PKeyValue[]; droppedAttributesCount: number }
 interface PScope { name: string; version: string; attributes: PKeyValue[]; droppedAttributesCount: number }
 interface PEvent { timeUnixNano: L; name: string; attributes: PKeyValue[]; droppedAttributesCount: number }
@@ -39,9 +37,9 @@ interface PSpan {
 }
 interface PScopeSpans { scope: PScope | null; spans: PSpan[]; schemaUrl: string }
 interface PResourceSpans { resource: PResource | null; scopeSpans: PScopeSpans[]; schemaUrl: string }
-interface PExemplar { filteredAttributes: PKeyValue[]; timeUnixNano: L; value?: string; asDouble: number; asInt: L; spanId: Uint8Array; traceId: Uint8Array }
+interface PExemplar { filteredAttributes: PKeyValue[]; timeUnixNano: L; asDouble: number; asInt: L; spanId: Uint8Array; traceId: Uint8Array }
 interface PPointBase { attributes: PKeyValue[]; startTimeUnixNano: L; timeUnixNano: L; flags: number; exemplars: PExemplar[] }
-interface PNumberPoint extends PPointBase { value?: string; asDouble: number; asInt: L }
+interface PNumberPoint extends PPointBase { asDouble: number; asInt: L }
 interface PHistPoint extends PPointBase { count: L; sum: number | null; bucketCounts: L[]; explicitBounds: number[]; min: number | null; max: number | null }
 interface PBuckets { offset: number; bucketCounts: L[] }
 interface PExpPoint extends PPointBase {
@@ -60,7 +58,7 @@ interface PMetric {
 interface PScopeMetrics { scope: PScope | null; metrics: PMetric[]; schemaUrl: string }
 interface PResourceMetrics { resource: PResource | null; scopeMetrics: PScopeMetrics[]; schemaUrl: string }
 interface PLogRecord {
-  timeUnixNano: L; observedTimeUnixNano: L; severityNumber: number; severityText: string; body: PAnyValue | null;
+  timeUnixNano: L; observedTimeUnixNano: L; severityNumber: number; severityText: string; body: PBody | null;
   attributes: PKeyValue[]; droppedAttributesCount: number; flags: number; traceId: Uint8Array; spanId: Uint8Array; eventName: string;
 }
 interface PScopeLogs { scope: PScope | null; logRecords: PLogRecord[]; schemaUrl: string }
@@ -68,16 +66,16 @@ interface PResourceLogs { resource: PResource | null; scopeLogs: PScopeLogs[]; s
 
 // ---- entry points ----
 
-function decodeMessage<T>(type: { decode(b: Uint8Array): unknown }, body: Uint8Array, what: string): T {
+function decodeMessage<T>(type: { decode(r: OtlpReader): unknown }, body: Uint8Array, what: string): T {
   try {
-    return type.decode(body) as T;
+    return type.decode(readerOf(body)) as T;
   } catch (e) {
     throw new InputError('', `body is not a valid ${what} protobuf message: ${(e as Error).message}`);
   }
 }
 
 export function decodeTracesProto(body: Uint8Array, limits: DecodeLimits): DecodeResult {
-  const req = decodeMessage<{ resourceSpans: PResourceSpans[] }>(otlpTypes().traceRequest, body, 'ExportTraceServiceRequest');
+  const req = decodeMessage<{ resourceSpans: PResourceSpans[] }>(otlpDecodeTypes().traceRequest, body, 'ExportTraceServiceRequest');
   const ledger = new ItemLedger(limits.maxItems, 'spans');
   const out: ResourceSpans[] = [];
   const rsl = req.resourceSpans;
@@ -107,7 +105,7 @@ export function decodeTracesProto(body: Uint8Array, limits: DecodeLimits): Decod
 }
 
 export function decodeMetricsProto(body: Uint8Array, limits: DecodeLimits): DecodeResult {
-  const req = decodeMessage<{ resourceMetrics: PResourceMetrics[] }>(otlpTypes().metricsRequest, body, 'ExportMetricsServiceRequest');
+  const req = decodeMessage<{ resourceMetrics: PResourceMetrics[] }>(otlpDecodeTypes().metricsRequest, body, 'ExportMetricsServiceRequest');
   const ledger = new ItemLedger(limits.maxItems, 'data points');
   const out: ResourceMetrics[] = [];
   const rml = req.resourceMetrics;
@@ -129,7 +127,7 @@ export function decodeMetricsProto(body: Uint8Array, limits: DecodeLimits): Deco
 }
 
 export function decodeLogsProto(body: Uint8Array, limits: DecodeLimits): DecodeResult {
-  const req = decodeMessage<{ resourceLogs: PResourceLogs[] }>(otlpTypes().logsRequest, body, 'ExportLogsServiceRequest');
+  const req = decodeMessage<{ resourceLogs: PResourceLogs[] }>(otlpDecodeTypes().logsRequest, body, 'ExportLogsServiceRequest');
   const ledger = new ItemLedger(limits.maxItems, 'log records');
   const out: ResourceLogs[] = [];
   const rll = req.resourceLogs;
@@ -165,31 +163,21 @@ function withSchema<T extends { schemaUrl?: string }>(o: T, schemaUrl: string): 
   return o;
 }
 
-export function anyFromProto(v: PAnyValue | null | undefined): AnyValue {
-  if (v == null) return null;
-  switch (v.value) {
-    case 'stringValue': return v.stringValue;
-    case 'intValue': return i64(v.intValue);
-    case 'boolValue': return v.boolValue;
-    case 'doubleValue': return v.doubleValue;
-    case 'arrayValue': {
-      const vals = v.arrayValue?.values ?? [];
-      const out: AnyValue[] = new Array(vals.length);
-      for (let i = 0; i < vals.length; i++) out[i] = anyFromProto(vals[i]);
-      return out;
-    }
-    case 'kvlistValue': return new KeyValueList(attrsFromProto(v.kvlistValue?.values ?? []));
-    // A copy: the decoded Buffer is a view into the whole request body, which must not be retained.
-    case 'bytesValue': return new Uint8Array(v.bytesValue);
-    default: return null;
-  }
+const has = Object.prototype.hasOwnProperty;
+
+/** The `value` oneof of number points and exemplars, read by own property (see decode-attributes.ts). */
+function numberOf(p: { asDouble: number; asInt: L }): number | bigint {
+  if (has.call(p, 'asDouble')) return p.asDouble;
+  if (has.call(p, 'asInt')) return i64(p.asInt);
+  return 0;
 }
 
-export function attrsFromProto(kvs: PKeyValue[]): Attributes {
+/** KeyValues arrive already decoded into model values by the patched KeyValue decoder. */
+export function attrsFromProto(kvs: DecodedKeyValue[]): Attributes {
   const out: Attributes = {};
   for (let i = 0; i < kvs.length; i++) {
     const kv = kvs[i]!;
-    setAttr(out, kv.key, anyFromProto(kv.value));
+    setAttr(out, kv.key, kv.value);
   }
   return out;
 }
@@ -259,7 +247,7 @@ function logFromProto(r: PLogRecord): LogRecord {
   if (r.severityNumber) out.severityNumber = r.severityNumber;
   if (r.severityText) out.severityText = r.severityText;
   // An absent body stays undefined; a present but empty AnyValue is the empty value (null).
-  if (r.body != null) out.body = anyFromProto(r.body);
+  if (r.body != null) out.body = r.body.value;
   if (r.droppedAttributesCount) out.droppedAttributesCount = r.droppedAttributesCount;
   if (r.flags) out.flags = r.flags;
   if (r.traceId.length) out.traceId = toHex(r.traceId);
@@ -289,7 +277,10 @@ function metricFromProto(m: PMetric, ledger: ItemLedger, path: string): Metric |
     }
     return kept;
   };
-  switch (m.data) {
+  // Message fields default to null on the prototype, so a non-null one is the oneof member set.
+  const kind = m.gauge != null ? 'gauge' : m.sum != null ? 'sum' : m.histogram != null ? 'histogram'
+    : m.exponentialHistogram != null ? 'exponentialHistogram' : m.summary != null ? 'summary' : undefined;
+  switch (kind) {
     case 'gauge':
       data = { type: 'gauge', dataPoints: keep(m.gauge!.dataPoints.map(numberPointFromProto), 'gauge') };
       break;
@@ -359,7 +350,7 @@ function numberPointFromProto(p: PNumberPoint): NumberDataPoint {
   const out = pointBase(p, {
     attributes: attrsFromProto(p.attributes),
     timeUnixNano: u64(p.timeUnixNano),
-    value: p.value === 'asInt' ? i64(p.asInt) : p.value === 'asDouble' ? p.asDouble : 0,
+    value: numberOf(p),
   } as NumberDataPoint);
   // OTLP's "no recorded value" flag is how the Collector carries Prometheus' stale marker.
   if ((p.flags & 1) !== 0) out.stale = true;
@@ -415,7 +406,7 @@ function summaryPointFromProto(p: PSummaryPoint): SummaryDataPoint {
 function exemplarFromProto(e: PExemplar): Exemplar {
   const out: Exemplar = {
     timeUnixNano: u64(e.timeUnixNano),
-    value: e.value === 'asInt' ? i64(e.asInt) : e.value === 'asDouble' ? e.asDouble : 0,
+    value: numberOf(e),
     filteredAttributes: attrsFromProto(e.filteredAttributes),
   };
   if (e.spanId.length) out.spanId = toHex(e.spanId);

@@ -5,15 +5,11 @@
  */
 import { InputError } from '../errors.js';
 import type { DecodeResult, ItemRejection } from '../types.js';
-import { Canonical, type AnyValue, type Attributes, type LogRecord, type Span, type Telemetry, type Exemplar } from '../../model/index.js';
+import { Canonical, type LogRecord, type Span, type Telemetry, type Exemplar } from '../../model/index.js';
 import { restoreId, SPAN_ID_HEX, TRACE_ID_HEX } from './ids.js';
 import { isAllZeroHex } from './wire.js';
 
-/** Sets a key without letting `__proto__` rewrite the object's prototype. */
-export function setAttr(out: Attributes, key: string, value: AnyValue): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
-}
+export { setAttr } from './decode-attributes.js';
 
 /** Counts items as they are decoded and collects the rejected ones. */
 export class ItemLedger {
