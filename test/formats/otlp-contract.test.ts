@@ -124,12 +124,12 @@ describe('otlp_http exporter', () => {
     expect(back.telemetry.traces).toEqual(TELEMETRY.traces);
   });
 
-  it('sends plain JSON when configured, and uses per-signal URLs when given', () => {
-    const out = exporter.encode(TELEMETRY, ctx({ encoding: 'json', compression: 'none', logs_endpoint: 'http://127.0.0.1:9/custom/logs' }));
+  it('sends plain JSON when configured', () => {
+    const out = exporter.encode(TELEMETRY, ctx({ encoding: 'json', compression: 'none' }));
     expect(out[0]!.contentType).toBe('application/json');
     expect(out[0]!.contentEncoding).toBeUndefined();
     expect(JSON.parse(out[0]!.body as string).resourceSpans[0].scopeSpans[0].spans[0].traceId).toBe(TID);
-    expect(out[1]!.path).toBe('http://127.0.0.1:9/custom/logs');
+    expect(out[1]!.path).toBe('/v1/logs');
   });
 
   it('validates its config keys', async () => {

@@ -1,8 +1,10 @@
 /**
  * The `otlp_http` exporter: one OTLP/HTTP request per signal, protobuf (default) or JSON, gzip by
- * default, to `<endpoint>/v1/traces|metrics|logs` or to a per-signal URL. Responses follow the
+ * default, to `<endpoint>/v1/traces|metrics|logs`. Responses follow the
  * OTLP rule, not the generic one: only 429, 502, 503 and 504 are retried (honouring
  * Retry-After), and a 2xx with partial_success is a success that is not retried.
+ * (Per-signal `traces_endpoint`-style URLs are not offered: the shared HTTP transport holds one
+ * connection pool per exporter endpoint and appends the request path to it.)
  */
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
@@ -15,10 +17,6 @@ import { JSON_TYPE, PROTOBUF, readPartialSuccess, readStatusMessage } from './re
 export const otlpHttpConfigSchema = {
   encoding: z.enum(['proto', 'json']).default('proto'),
   compression: z.enum(['gzip', 'none']).default('gzip'),
-  /** Full URLs used as they are for one signal, as in the Collector's otlphttp exporter. */
-  traces_endpoint: z.string().url().optional(),
-  metrics_endpoint: z.string().url().optional(),
-  logs_endpoint: z.string().url().optional(),
 };
 
 const SIGNAL_PATH: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
@@ -49,10 +47,8 @@ export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundReq
   for (const signal of ['traces', 'metrics', 'logs'] as const) {
     const enc = encodeSignal(data, signal, encoding);
     if (!enc) continue;
-    const override = cfg[`${signal}_endpoint`];
     const req: OutboundRequest = {
-      // A per-signal URL is absolute: the HTTP client uses it instead of endpoint + path.
-      path: typeof override === 'string' && override ? override : SIGNAL_PATH[signal],
+      path: SIGNAL_PATH[signal],
       contentType: encoding === 'proto' ? PROTOBUF : JSON_TYPE,
       body: gzip ? gzipSync(typeof enc.body === 'string' ? Buffer.from(enc.body, 'utf8') : enc.body) : enc.body,
       items: enc.items,
