@@ -3,14 +3,16 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Exporter, DEFAULT_BATCH } from './export/exporter.js';
 import type { QueueStorage } from './export/queue.js';
+import { openFileQueueStorage } from './export/file-queue.js';
 import { createLogger, type Logger } from './observe/logger.js';
 import { SelfMetrics } from './observe/self-metrics.js';
 import { defaultCatalog, type ComponentCatalog } from './pipeline/components.js';
 import { normaliseEndpoint } from './pipeline/config/load.js';
-import type { BatchConfig, SwitchyardConfig } from './pipeline/config/model.js';
+import type { BatchConfig, ExporterConfig, SwitchyardConfig } from './pipeline/config/model.js';
+import { join } from 'node:path';
 import { PipelineGraph, type PipelineRuntime } from './pipeline/graph.js';
 import { makeRouteHandler } from './server/receiver-handler.js';
-import { mountTelemetryRoutes, type ServiceState } from './server/telemetry-routes.js';
+import { localTelemetry, mountTelemetryRoutes, type ServiceState, type TelemetryProvider } from './server/telemetry-routes.js';
 import { VERSION } from './version.js';
 
 export interface ServiceOptions {
@@ -19,6 +21,10 @@ export interface ServiceOptions {
   /** Base directory for default dead-letter files. */
   dataDir?: string;
   openStorage?: (dir: string, id: string) => QueueStorage;
+  /** Set in a worker process: queue directories and dead-letter files get a per-worker suffix. */
+  workerIndex?: number;
+  /** Serve no telemetry endpoint (the primary process serves it for all workers). */
+  withoutTelemetry?: boolean;
 }
 
 export interface RunningService {
@@ -28,6 +34,7 @@ export interface RunningService {
   receiverUrl(receiverId: string): string;
   telemetryUrl?: string;
   metrics: SelfMetrics;
+  telemetry: TelemetryProvider;
   exporters: Map<string, Exporter>;
   /** Stop accepting, drain exporters within the deadline, close everything. */
   shutdown(deadlineMs?: number): Promise<void>;
@@ -46,16 +53,17 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   const startedAt = Date.now();
 
   const exporters = new Map<string, Exporter>();
+  const w = opts.workerIndex;
   for (const e of config.exporters.values()) {
     if (!config.service.pipelines.some((p) => p.exporters.includes(e.id))) continue;
     exporters.set(e.id, new Exporter({
       id: e.id,
       definition: catalog.exporters.get(e.type)!,
-      config: e.config,
+      config: w === undefined ? e.config : perWorker(e.id, e.config, w, opts.dataDir),
       batch: e.config.batch ?? batchFor(e.id, config) ?? DEFAULT_BATCH,
       metrics,
       logger,
-      openStorage: opts.openStorage,
+      openStorage: opts.openStorage ?? openFileQueueStorage,
       dataDir: opts.dataDir,
     }));
   }
@@ -96,17 +104,16 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       logger.warn({ receiver: r.id }, 'no api_keys configured: this receiver accepts any key');
     }
   }
-  const telemetryEndpoint = config.service.telemetry.endpoint;
-  if (telemetryEndpoint) {
-    mountTelemetryRoutes(appFor(telemetryEndpoint), {
-      state: () => state,
-      receivers: [...receiverEndpoints.keys()],
-      exporters: [...exporters.values()],
-      metrics,
-      version: VERSION,
-      startedAt,
-    });
-  }
+  const telemetry = localTelemetry({
+    state: () => state,
+    receivers: [...receiverEndpoints.keys()],
+    exporters: [...exporters.values()],
+    metrics,
+    version: VERSION,
+    startedAt,
+  });
+  const telemetryEndpoint = opts.withoutTelemetry ? undefined : config.service.telemetry.endpoint;
+  if (telemetryEndpoint) mountTelemetryRoutes(appFor(telemetryEndpoint), telemetry);
 
   const servers = new Map<string, { server: ServerType; host: string; port: number }>();
   try {
@@ -136,6 +143,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
     receiverUrl: (id) => address(receiverEndpoints.get(id) ?? '').url,
     telemetryUrl: telemetryEndpoint ? address(telemetryEndpoint).url : undefined,
     metrics,
+    telemetry,
     exporters,
     async shutdown(deadlineMs = config.service.shutdown_timeout) {
       if (state === 'draining' || state === 'stopped') return;
@@ -152,6 +160,17 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       state = 'stopped';
       logger.info({ ms: Date.now() - started }, 'stopped');
     },
+  };
+}
+
+/** Each worker owns its queue directory and dead-letter file: two processes never share a log. */
+function perWorker(id: string, c: ExporterConfig, w: number, dataDir = 'data'): ExporterConfig {
+  const q = c.sending_queue;
+  const dlq = c.dead_letter_path ?? join(dataDir, 'dead-letter', `${id.replace(/[^\w.-]/g, '_')}.jsonl`);
+  return {
+    ...c,
+    sending_queue: q.storage ? { ...q, storage: join(q.storage, `worker-${w}`) } : q,
+    dead_letter_path: dlq.replace(/(\.jsonl)?$/, `-worker-${w}$1`),
   };
 }
 

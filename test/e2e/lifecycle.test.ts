@@ -26,7 +26,7 @@ function otlpJsonSpans(n: number, offset = 0) {
 }
 
 describe('switchyard run as a process', () => {
-  it('serves /healthz and /metrics, drains on SIGTERM and exits 0 with everything delivered', async () => {
+  it('with two workers: serves /healthz, drains on SIGTERM and exits 0 with everything delivered', async () => {
     cap = await startCaptureServer();
     let slow = true;
     cap.status = () => (slow ? 503 : 200);
@@ -43,6 +43,7 @@ exporters:
     retry_on_failure: { initial_interval: 100ms, max_interval: 200ms }
     dead_letter_path: ${dir}/dlq.jsonl
 service:
+  workers: 2
   shutdown_timeout: 8s
   telemetry: { endpoint: 127.0.0.1:${tport} }
   pipelines:
@@ -51,11 +52,17 @@ service:
     child = await spawnSwitchyard(['run', '--config', file]);
     const health = await fetch(`http://127.0.0.1:${tport}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', exporters: { otlp_http: { state: 'up' } } });
+    const report = (await health.json()) as { status: string; workers: Record<string, { exporters: Record<string, { state: string }> }> };
+    expect(report.status).toBe('ok');
+    expect(Object.keys(report.workers)).toHaveLength(2);
+    for (const w of Object.values(report.workers)) expect(w.exporters.otlp_http!.state).toBe('up');
 
     const res = await fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJsonSpans(25) });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({});
+    // Metrics are gathered from every worker by the primary.
+    const metrics = await (await fetch(`http://127.0.0.1:${tport}/metrics`)).text();
+    expect(metrics).toMatch(/switchyard_receiver_accepted_items_total\{receiver="otlp",signal="traces"\} 25/);
 
     child.proc.kill('SIGTERM');
     // While draining (the vendor still fails), health says so and receivers stop accepting.

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Exporter } from '../../src/export/exporter.js';
 import { queueDirName } from '../../src/export/file-queue.js';
 import { MAGIC } from '../../src/export/segment-log.js';
-import { openFileQueueStorage } from '../../src/export/storage-registry.js';
+import { openFileQueueStorage } from '../../src/export/file-queue.js';
 import type { ExporterDefinition, OutboundRequest } from '../../src/formats/types.js';
 import { countItems, serializeTelemetry, type Telemetry } from '../../src/model/index.js';
 import type { ExporterConfig } from '../../src/pipeline/config/model.js';

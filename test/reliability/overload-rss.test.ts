@@ -56,6 +56,7 @@ exporters:
 processors:
   memory_limiter: { check_interval: 100ms, limit_mib: 200, spike_limit_mib: 40 }
 service:
+  workers: 1
   pipelines:
     traces: { receivers: [otlp], processors: [memory_limiter], exporters: [otlp_http] }
 `);

@@ -24,8 +24,8 @@ const topSchema = z.strictObject({
         logs: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
       })
       .prefault({}),
-    /** Worker processes behind the same listeners; 0 = one per core. */
-    workers: z.number().int().min(0).max(64).default(1),
+    /** Worker processes behind the same listeners; 0 (the default) = one per core. */
+    workers: z.number().int().min(0).max(64).default(0),
     shutdown_timeout: duration.default(10_000),
     extensions: z.array(z.string()).optional(),
     pipelines: z.record(
