@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import {
   KeyValueList, type AnyValue, type Attributes, type Exemplar, type ExponentialHistogramDataPoint, type HistogramDataPoint,
   type InstrumentationScope, type LogRecord, type Metric, type NumberDataPoint, type Resource, type ResourceLogs, type ResourceMetrics,
-  type ResourceSpans, type Span, type SpanEvent, type SpanLink, type SummaryDataPoint, type Telemetry,
+  type ResourceSpans, type Span, type SpanEvent, type SpanLink, type SummaryDataPoint,
 } from '../../src/model/index.js';
 
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -191,8 +191,3 @@ export const logsArb: fc.Arbitrary<ResourceLogs[]> = fc.array(
   }),
   { minLength: 1, maxLength: 2 },
 );
-
-/** Drops keys whose value is undefined, so that strict comparisons see the canonical shape. */
-export function telemetryOf(t: Telemetry): Telemetry {
-  return t;
-}

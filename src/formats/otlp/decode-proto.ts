@@ -1,8 +1,8 @@
 /**
- * OTLP/protobuf → model. protobufjs decodes the request once (its generated decoder is the fast
- * part); the message objects are then read field by field straight into the model, with no
- * toObject or JSON step. Unset proto3 fields read as their prototype defaults, which map to
- * "absent" in the model (the canonical form is described in index.ts).
+ * OTLP/protobuf → model. protobufjs' generated decoders read the request once (attributes are
+ * decoded straight into model values by decode-attributes.ts); the message objects are then read
+ * field by field into the model, with no toObject or JSON step. Unset proto3 fields read as their
+ * prototype defaults, which map to "absent" in the model (the canonical form is in index.ts).
  */
 import { InputError } from '../errors.js';
 import type { DecodeLimits, DecodeResult } from '../types.js';
@@ -260,7 +260,6 @@ function logFromProto(r: PLogRecord): LogRecord {
 
 function metricFromProto(m: PMetric, ledger: ItemLedger, path: string): Metric | undefined {
   let data: MetricData;
-  let ok = true;
   // Each data point is an item; a point with a bad exemplar id is rejected alone.
   const keep = <P extends object>(pts: P[], k: string): P[] => {
     const kept: P[] = [];
@@ -309,13 +308,9 @@ function metricFromProto(m: PMetric, ledger: ItemLedger, path: string): Metric |
       data = { type: 'summary', dataPoints: keep(m.summary!.dataPoints.map(summaryPointFromProto), 'summary') };
       break;
     default:
-      ok = false;
-      data = { type: 'gauge', dataPoints: [] };
-  }
-  if (!ok) {
-    // A metric with no data type cannot be represented anywhere; say so rather than drop it quietly.
-    ledger.reject(ledger.next(), `${path}.data`, `is required (metric "${m.name}" has none of gauge, sum, histogram, exponentialHistogram, summary)`);
-    return undefined;
+      // A metric with no data type cannot be represented anywhere; say so rather than drop it quietly.
+      ledger.reject(ledger.next(), `${path}.data`, `is required (metric "${m.name}" has none of gauge, sum, histogram, exponentialHistogram, summary)`);
+      return undefined;
   }
   const out: Metric = { name: m.name, data };
   if (m.description) out.description = m.description;
