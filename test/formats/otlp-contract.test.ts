@@ -132,10 +132,41 @@ describe('otlp_http exporter', () => {
     expect(out[1]!.path).toBe('/v1/logs');
   });
 
+  it('splits a batch over max_request_bytes into requests that fit, losing nothing', () => {
+    const spans = Array.from({ length: 40 }, (_, i) => newSpan({
+      traceId: TID, spanId: (i + 1).toString(16).padStart(16, '0'), name: 'x'.repeat(200), startTimeUnixNano: 1n, endTimeUnixNano: 2n,
+    }));
+    const data: Telemetry = {
+      traces: [
+        { resource: { attributes: { r: 'one' } }, scopeSpans: [{ scope: { name: 'a' }, spans: spans.slice(0, 15) }, { scope: { name: 'b' }, spans: spans.slice(15, 25) }] },
+        { resource: { attributes: { r: 'two' } }, scopeSpans: [{ scope: { name: 'c' }, spans: spans.slice(25) }] },
+      ],
+    };
+    const notes: number[] = [];
+    const out = exporter.encode(data, { config: { timeout_ms: 1000, compression: 'none', max_request_bytes: 2000 }, note: (_e, n) => notes.push(n) });
+    expect(out.length).toBeGreaterThan(4);
+    expect(notes.length).toBeGreaterThan(0);
+    for (const r of out) expect((r.body as Uint8Array).length).toBeLessThanOrEqual(2000);
+    expect(out.reduce((n, r) => n + r.items, 0)).toBe(40);
+    // Every span arrives once, under its own resource and scope.
+    const seen = out.flatMap((r) => decodeTracesProto(r.body as Uint8Array, limits).telemetry.traces!.flatMap((rs) =>
+      rs.scopeSpans.flatMap((ss) => ss.spans.map((sp) => `${String(rs.resource.attributes.r)}/${ss.scope.name}/${sp.spanId}`))));
+    expect(seen).toHaveLength(40);
+    expect(new Set(seen).size).toBe(40);
+    expect(seen.filter((x) => x.startsWith('two/c/'))).toHaveLength(15);
+    // One span alone over the limit is still sent (the receiver decides), never dropped.
+    const one = exporter.encode(tracesOf([spans[0]!]), { config: { timeout_ms: 1000, max_request_bytes: 10 } });
+    expect(one).toHaveLength(1);
+    const points = Array.from({ length: 50 }, (_, i) => ({ attributes: { i: BigInt(i) }, timeUnixNano: 1n, value: i }));
+    const metrics: Telemetry = { metrics: [{ resource: { attributes: {} }, scopeMetrics: [{ scope: { name: '' }, metrics: [{ name: 'g', data: { type: 'gauge', dataPoints: points } }] }] }] };
+    const m = exporter.encode(metrics, { config: { timeout_ms: 1000, max_request_bytes: 10 } });
+    expect(m.map((r) => r.items)).toEqual([50]);
+  });
+
   it('validates its config keys', async () => {
     const { z } = await import('zod');
     const schema = z.object(exporter.configSchema!);
-    expect(schema.parse({})).toEqual({ encoding: 'proto', compression: 'gzip' });
+    expect(schema.parse({})).toEqual({ encoding: 'proto', compression: 'gzip', max_request_bytes: 16 * 1024 * 1024 });
     expect(schema.safeParse({ encoding: 'xml' }).success).toBe(false);
   });
 

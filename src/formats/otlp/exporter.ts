@@ -13,10 +13,18 @@ import type { EncodeContext, ExporterDefinition, OutboundRequest, SendResult } f
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from './encode-json.js';
 import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from './encode-proto.js';
 import { JSON_TYPE, PROTOBUF, readPartialSuccess, readStatusMessage } from './responses.js';
+import { splitInHalf } from './split.js';
+
+export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 export const otlpHttpConfigSchema = {
   encoding: z.enum(['proto', 'json']).default('proto'),
   compression: z.enum(['gzip', 'none']).default('gzip'),
+  /**
+   * Largest uncompressed body per request; a larger batch is split in halves until it fits
+   * (the Collector's receivers refuse bodies over 20 MiB by default).
+   */
+  max_request_bytes: z.number().int().positive().default(DEFAULT_MAX_REQUEST_BYTES),
 };
 
 const SIGNAL_PATH: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
@@ -43,10 +51,22 @@ export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundReq
   const cfg = ctx.config;
   const encoding = cfg.encoding === 'json' ? 'json' : 'proto';
   const gzip = cfg.compression !== 'none';
+  const maxBytes = typeof cfg.max_request_bytes === 'number' ? cfg.max_request_bytes : DEFAULT_MAX_REQUEST_BYTES;
   const out: OutboundRequest[] = [];
-  for (const signal of ['traces', 'metrics', 'logs'] as const) {
-    const enc = encodeSignal(data, signal, encoding);
-    if (!enc) continue;
+  const emit = (signal: Signal, part: Telemetry): void => {
+    const enc = encodeSignal(part, signal, encoding);
+    if (!enc) return;
+    const size = typeof enc.body === 'string' ? Buffer.byteLength(enc.body) : enc.body.length;
+    if (size > maxBytes) {
+      // Split by spans, metrics or log records; a single one too large is sent as it is.
+      const [a, b] = splitInHalf(part[signal]!);
+      if (b.length > 0) {
+        ctx.note?.('split', enc.items, `${signal} request of ${size} bytes is over max_request_bytes (${maxBytes})`);
+        emit(signal, { [signal]: a } as Telemetry);
+        emit(signal, { [signal]: b } as Telemetry);
+        return;
+      }
+    }
     const req: OutboundRequest = {
       path: SIGNAL_PATH[signal],
       contentType: encoding === 'proto' ? PROTOBUF : JSON_TYPE,
@@ -55,7 +75,8 @@ export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundReq
     };
     if (gzip) req.contentEncoding = 'gzip';
     out.push(req);
-  }
+  };
+  for (const signal of ['traces', 'metrics', 'logs'] as const) emit(signal, data);
   return out;
 }
 
