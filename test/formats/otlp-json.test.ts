@@ -132,6 +132,21 @@ describe('OTLP/JSON errors name the field', () => {
     expect(thrown(() => decodeTracesJson(body({ resourceSpans: {} }), limits)).field).toBe('resourceSpans');
   });
 
+  it('quotes a bad value cut short, not the whole multi-kilobyte string (found by test/hardening)', () => {
+    const huge = '\u{1f600}'.repeat(30_000);
+    const gauge = (point: Record<string, unknown>) => body({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [point] } }] }] }] });
+    for (const point of [{ timeUnixNano: huge }, { asDouble: huge }, { timeUnixNano: '1', flags: '9'.repeat(60_000) }]) {
+      const e = thrown(() => decodeMetricsJson(gauge(point), limits));
+      expect(e.status).toBe(400);
+      expect(e.message.length).toBeLessThan(300);
+      expect(e.message).toMatch(/\(\d+ characters\)/);
+    }
+    const kind = thrown(() => decodeTracesJson(body({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TID, spanId: SID, kind: 'x'.repeat(60_000) }] }] }] }), limits));
+    expect(kind.message.length).toBeLessThan(300);
+    const id = decodeTracesJson(body({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'z'.repeat(60_000), spanId: SID }, { traceId: TID, spanId: SID }] }] }] }), limits);
+    expect(id.rejected[0]!.message.length).toBeLessThan(300);
+  });
+
   it('refuses more items than the limit with 413', () => {
     const spans = Array.from({ length: 3 }, () => ({ traceId: TID, spanId: SID }));
     const e = thrown(() => decodeTracesJson(body({ resourceSpans: [{ scopeSpans: [{ spans }] }] }), { ...limits, maxItems: 2 }));

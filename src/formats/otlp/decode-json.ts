@@ -100,6 +100,14 @@ function bool(o: JsonObject, camel: string, snake: string, path: string): boolea
 
 const INT_RE = /^-?\d+$/;
 
+/**
+ * A client's value quoted in an error message, cut to a readable length: the message names the
+ * field, it must not echo a multi-megabyte string back (or into a log line).
+ */
+export function quoted(v: string, max = 64): string {
+  return JSON.stringify(v.length > max ? `${v.slice(0, max)}…` : v) + (v.length > max ? ` (${v.length} characters)` : '');
+}
+
 /** A 32-bit integer field (counts, flags, scale, offsets): a JSON number or a decimal string. */
 function int32(v: unknown, field: string, unsigned: boolean): number {
   let n: number;
@@ -107,7 +115,7 @@ function int32(v: unknown, field: string, unsigned: boolean): number {
   else if (typeof v === 'string' && INT_RE.test(v)) n = Number(v);
   else fail(field, `must be an integer, got ${typeName(v)}`);
   if (!Number.isInteger(n) || (unsigned ? n < 0 || n > 0xffffffff : n < -0x80000000 || n > 0x7fffffff)) {
-    fail(field, `must be a ${unsigned ? 'uint32' : 'int32'}, got ${v as string | number}`);
+    fail(field, `must be a ${unsigned ? 'uint32' : 'int32'}, got ${typeof v === 'string' ? quoted(v) : v}`);
   }
   return n;
 }
@@ -122,7 +130,7 @@ function int64(v: unknown, field: string, unsigned: boolean): bigint {
   let b: bigint;
   if (typeof v === 'string' && INT_RE.test(v)) b = BigInt(v);
   else if (typeof v === 'number' && Number.isInteger(v)) b = BigInt(v);
-  else fail(field, `must be an integer or a decimal string, got ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)}`);
+  else fail(field, `must be an integer or a decimal string, got ${typeof v === 'string' ? quoted(v) : typeName(v)}`);
   if (unsigned ? b < 0n || b > 0xffffffffffffffffn : b < -0x8000000000000000n || b > 0x7fffffffffffffffn) {
     fail(field, `is out of range for ${unsigned ? 'uint64' : 'int64'}`);
   }
@@ -148,7 +156,7 @@ function double(v: unknown, field: string): number {
     const n = Number(v);
     if (v.trim() !== '' && !Number.isNaN(n)) return n;
   }
-  return fail(field, `must be a number, got ${typeof v === 'string' ? JSON.stringify(v) : typeName(v)}`);
+  return fail(field, `must be a number, got ${typeof v === 'string' ? quoted(v) : typeName(v)}`);
 }
 
 function optDouble(o: JsonObject, camel: string, snake: string, path: string): number | undefined {
@@ -162,7 +170,7 @@ function enumValue(o: JsonObject, camel: string, snake: string, path: string, en
   if (v === undefined || v === null) return 0;
   if (typeof v === 'string' && !INT_RE.test(v)) {
     const n = enumValues(enumName)[v];
-    if (n === undefined) fail(at(path, camel), `is not a known ${enumName.split('.').pop()} name: ${JSON.stringify(v)}`);
+    if (n === undefined) fail(at(path, camel), `is not a known ${enumName.split('.').pop()} name: ${quoted(v)}`);
     return n;
   }
   return int32(v, at(path, camel), false);
@@ -285,7 +293,7 @@ function element(v: unknown, path: string): JsonObject {
 function nonHexId(ledger: ItemLedger, idx: number, path: string, fields: [string, string | undefined][]): boolean {
   for (const [name, id] of fields) {
     if (id !== undefined && id.startsWith(NOT_HEX)) {
-      ledger.reject(idx, `${path}.${name}`, `must be hex, got ${JSON.stringify(id.slice(1))}`);
+      ledger.reject(idx, `${path}.${name}`, `must be hex, got ${quoted(id.slice(1))}`);
       return true;
     }
   }
@@ -555,7 +563,7 @@ function exemplarProblem(ex: Exemplar[] | undefined): [number, string, string] |
   for (let i = 0; i < ex.length; i++) {
     const e = ex[i]!;
     for (const [name, id] of [['traceId', e.traceId], ['spanId', e.spanId]] as const) {
-      if (id !== undefined && id.startsWith(NOT_HEX)) return [i, name, `must be hex, got ${JSON.stringify(id.slice(1))}`];
+      if (id !== undefined && id.startsWith(NOT_HEX)) return [i, name, `must be hex, got ${quoted(id.slice(1))}`];
     }
     const bad = exemplarIdProblem(e);
     if (bad) return [i, bad[0], bad[1]];
