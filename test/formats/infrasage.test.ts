@@ -69,6 +69,14 @@ describe('infrasage receiver', () => {
     expect(errorBody(() => single(body))).toEqual({ status: 400, body: { status: 'error', error: code, message } });
   });
 
+  it('quotes a bad type or timestamp cut short, not the whole string (found by test/hardening)', () => {
+    for (const over of [{ type: 'x'.repeat(70_000) }, { timestamp: 'y'.repeat(70_000) }]) {
+      const reply = errorBody(() => single(rec(over)));
+      expect(reply.status).toBe(400);
+      expect(JSON.stringify(reply.body).length).toBeLessThan(300);
+    }
+  });
+
   it('refuses a body that is not JSON with invalid_json', () => {
     expect(errorBody(() => single('{oops'))).toMatchObject({ status: 400, body: { status: 'error', error: 'invalid_json' } });
   });

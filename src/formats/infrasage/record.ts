@@ -58,7 +58,7 @@ export function validateRecord(v: unknown, nowNs: bigint): ValidRecord | RecordF
   if (typeof sid !== 'string') return bad('invalid_service_id', 'service_id', `service_id must be a string; got ${kind(sid)}`);
   const t = v['type'] ?? DEFAULT_TYPE;
   if (typeof t !== 'string' || !(TELEMETRY_TYPES as readonly string[]).includes(t)) {
-    return bad('invalid_type', 'type', `type must be one of ${TELEMETRY_TYPES.join(', ')}; got ${typeof t === 'string' ? JSON.stringify(t) : kind(t)}`);
+    return bad('invalid_type', 'type', `type must be one of ${TELEMETRY_TYPES.join(', ')}; got ${typeof t === 'string' ? quoted(t) : kind(t)}`);
   }
   const type = t as TelemetryType;
   const out: ValidRecord = { serviceId: sid, type, timeUnixNano: 0n, attributes: {} };
@@ -90,7 +90,7 @@ export function validateRecord(v: unknown, nowNs: bigint): ValidRecord | RecordF
   const ts = v['timestamp'];
   if (ts === undefined || ts === null || ts === '') return bad('missing_timestamp', 'timestamp', 'timestamp is required');
   const ns = typeof ts === 'string' && RFC3339.test(ts) ? nanoFromIso(ts) : undefined;
-  if (ns === undefined) return bad('invalid_timestamp', 'timestamp', `timestamp must be an RFC3339 string; got ${typeof ts === 'string' ? JSON.stringify(ts) : kind(ts)}`);
+  if (ns === undefined) return bad('invalid_timestamp', 'timestamp', `timestamp must be an RFC3339 string; got ${typeof ts === 'string' ? quoted(ts) : kind(ts)}`);
   if (nowNs - ns > MAX_AGE_NS) return bad('timestamp_too_old', 'timestamp', 'Timestamp is more than 24h in the past');
   out.timeUnixNano = ns;
   const attrs = v['attributes'];
@@ -102,6 +102,11 @@ export function validateRecord(v: unknown, nowNs: bigint): ValidRecord | RecordF
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** A client's string in a message, cut to 40 characters: the message must not echo megabytes back. */
+function quoted(v: string): string {
+  return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+}
 
 function kind(v: unknown): string {
   if (v === null) return 'null';
@@ -115,7 +120,7 @@ function describeValue(v: unknown): string {
   if (typeof v === 'string') {
     const n = Number(v.trim());
     if (/^[+-]?(nan|inf(inity)?)$/i.test(v.trim())) return Number.isNaN(n) || /nan/i.test(v) ? 'NaN' : v.trim().startsWith('-') ? '-Inf' : '+Inf';
-    return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+    return `string ${quoted(v)}`;
   }
   return kind(v);
 }
