@@ -147,6 +147,18 @@ describe('OTLP/JSON errors name the field', () => {
     expect(id.rejected[0]!.message.length).toBeLessThan(300);
   });
 
+  it('refuses an int64 string of a million digits as out of range without parsing it (found by test/hardening)', () => {
+    const span = (start: string) => body({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TID, spanId: SID, startTimeUnixNano: start }] }] }] });
+    const t0 = performance.now();
+    const e = thrown(() => decodeTracesJson(span('9'.repeat(1_000_000)), limits));
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(e.message).toContain('startTimeUnixNano is out of range for uint64');
+    // Leading zeros are not significant.
+    const ok = decodeTracesJson(span('0'.repeat(100) + '1717555200000000123'), limits);
+    expect(ok.telemetry.traces![0]!.scopeSpans[0]!.spans[0]!.startTimeUnixNano).toBe(1717555200000000123n);
+    expect(thrown(() => decodeTracesJson(span('18446744073709551616'), limits)).message).toContain('out of range');
+  });
+
   it('refuses more items than the limit with 413', () => {
     const spans = Array.from({ length: 3 }, () => ({ traceId: TID, spanId: SID }));
     const e = thrown(() => decodeTracesJson(body({ resourceSpans: [{ scopeSpans: [{ spans }] }] }), { ...limits, maxItems: 2 }));

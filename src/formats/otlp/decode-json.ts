@@ -108,6 +108,12 @@ export function quoted(v: string, max = 64): string {
   return JSON.stringify(v.length > max ? `${v.slice(0, max)}…` : v) + (v.length > max ? ` (${v.length} characters)` : '');
 }
 
+function significantDigits(v: string): number {
+  let i = v.charCodeAt(0) === 0x2d /* - */ ? 1 : 0;
+  while (i < v.length - 1 && v.charCodeAt(i) === 0x30 /* 0 */) i++;
+  return v.length - i;
+}
+
 /** A 32-bit integer field (counts, flags, scale, offsets): a JSON number or a decimal string. */
 function int32(v: unknown, field: string, unsigned: boolean): number {
   let n: number;
@@ -128,8 +134,12 @@ function u32(o: JsonObject, camel: string, snake: string, path: string): number 
 /** A 64-bit integer: decimal string (the OTLP/JSON form) or an integral number. */
 function int64(v: unknown, field: string, unsigned: boolean): bigint {
   let b: bigint;
-  if (typeof v === 'string' && INT_RE.test(v)) b = BigInt(v);
-  else if (typeof v === 'number' && Number.isInteger(v)) b = BigInt(v);
+  if (typeof v === 'string' && INT_RE.test(v)) {
+    // No 64-bit value has more than 20 significant digits, and BigInt() of a long digit string
+    // takes time quadratic in its length (4 M digits: seconds of a blocked event loop).
+    if (significantDigits(v) > 20) fail(field, `is out of range for ${unsigned ? 'uint64' : 'int64'}`);
+    b = BigInt(v);
+  } else if (typeof v === 'number' && Number.isInteger(v)) b = BigInt(v);
   else fail(field, `must be an integer or a decimal string, got ${typeof v === 'string' ? quoted(v) : typeName(v)}`);
   if (unsigned ? b < 0n || b > 0xffffffffffffffffn : b < -0x8000000000000000n || b > 0x7fffffffffffffffn) {
     fail(field, `is out of range for ${unsigned ? 'uint64' : 'int64'}`);
