@@ -124,23 +124,35 @@ export function parseJsonText(text: string): unknown {
 export type Content = { text: string } | { json: unknown };
 
 /**
+ * True when `value` is a verbatim spelling of the same chat as the GenAI `messages` (what
+ * decodeContent keeps when re-encoding would not give the vendor's exact text back).
+ */
+function spellsSameChat(value: AnyValue, messages: GenAiMessage[]): boolean {
+  const parsed = typeof value === 'string' ? parseJsonText(value) : toJson(value);
+  const msgs = parsed === undefined ? undefined : toGenAiMessages(parsed);
+  return msgs !== undefined && stableJson(msgs) === stableJson(messages);
+}
+
+/**
  * Reads content for a vendor field from the model, marking the attributes it used:
  * `input.value` (verbatim) → `gen_ai.*.messages` (+ system instructions for input) → tool call
- * arguments/result.
+ * arguments/result. When a span has both a chat and an `input.value` that is not a spelling of
+ * that chat (OpenInference's `input.value` is the raw request or the last user text), the chat
+ * wins and the value stays unused, so it travels with the other leftover attributes.
  */
 export function readContent(attrs: Attributes, dir: Direction, used: Set<string>): Content | undefined {
   const vk = VALUE_KEY[dir];
+  const mk = MESSAGES_KEY[dir];
   const raw = attrs[vk];
-  if (raw !== undefined && raw !== null) {
+  const mv = attrs[mk];
+  const msgs = mv !== undefined && mv !== null ? readGenAiMessages(typeof mv === 'string' ? mv : toJson(mv)) : undefined;
+  if (raw !== undefined && raw !== null && (!msgs || spellsSameChat(raw, msgs))) {
     used.add(vk);
-    used.add(MESSAGES_KEY[dir]);
+    used.add(mk);
     if (attrs[MIME_KEY[dir]] === 'application/json' || attrs[MIME_KEY[dir]] === 'text/plain') used.add(MIME_KEY[dir]);
     return typeof raw === 'string' ? { text: raw } : { json: toJson(raw) };
   }
-  const mk = MESSAGES_KEY[dir];
-  const mv = attrs[mk];
   if (mv !== undefined && mv !== null) {
-    const msgs = readGenAiMessages(typeof mv === 'string' ? mv : toJson(mv));
     used.add(mk);
     if (!msgs) return typeof mv === 'string' ? { text: mv } : { json: toJson(mv) };
     let all: GenAiMessage[] = msgs;
