@@ -157,3 +157,12 @@ describe('foglamp receiver: bad input names the field', () => {
     expect(decodeFoglampBody(body(FOGLAMP_DOC_EXAMPLE)).accepted).toBe(1);
   });
 });
+
+describe('foglamp receiver: error messages', () => {
+  it('quote a bad value cut short, never the whole string', () => {
+    const long = 'v'.repeat(10_000);
+    const e = errorOf(() => decodeFoglampBody(Buffer.from(JSON.stringify({ version: long, traces: [] }))));
+    expect(e.field).toBe('version');
+    expect(e.message.length).toBeLessThan(200);
+  });
+});

@@ -28,6 +28,11 @@ export function sameValue(a: AnyValue | undefined, b: AnyValue | undefined): boo
   return stableJson(toJson(a)) === stableJson(toJson(b));
 }
 
+/** A client's value quoted in an error message, cut short so a huge value is not echoed back. */
+export function quote(v: string, max = 64): string {
+  return JSON.stringify(v.length > max ? v.slice(0, max) + '…' : v);
+}
+
 // ------------------------------------------------------------------ counts
 
 /** A token/usage count: non-negative finite number; integers become OTLP ints (bigint). */

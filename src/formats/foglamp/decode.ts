@@ -17,7 +17,7 @@ import {
   type JsonObject,
 } from '../json.js';
 import type { DecodeLimits, DecodeResult } from '../types.js';
-import { countValue, decodeContent, parseJsonText, sameValue, secondsFromMs } from './codec-tools.js';
+import { countValue, decodeContent, parseJsonText, quote, sameValue, secondsFromMs } from './codec-tools.js';
 import {
   FOGLAMP_MAX_TRACES, FOGLAMP_MIN_TRACES, FOGLAMP_VERSION, INHERITED_METADATA_KEYS, MARK, P, SPAN_KEYS,
   TRACE_KEYS, TRACE_METADATA_KEYS, kindFromSpanType, spanTypeFromKind,
@@ -56,7 +56,7 @@ export function decodeFoglampBody(body: Buffer, limits: DecodeLimits = DEFAULT_D
 export function decodeFoglampDocument(doc: unknown, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
   const root = asObject(doc, '');
   const version = reqString(root, 'version', '');
-  if (version !== FOGLAMP_VERSION) fail('version', `must be "${FOGLAMP_VERSION}", got "${version}"`);
+  if (version !== FOGLAMP_VERSION) fail('version', `must be "${FOGLAMP_VERSION}", got ${quote(version)}`);
   if (root.traces === undefined || root.traces === null) fail('traces', 'is required');
   const traces = asArray(root.traces, 'traces');
   if (traces.length < FOGLAMP_MIN_TRACES || traces.length > FOGLAMP_MAX_TRACES) {
@@ -154,7 +154,7 @@ function decodeSpan(s: JsonObject, path: string, traceId: string): Span {
   const st = optString(s, 'status', path);
   if (st === 'ok') status.code = StatusCode.OK;
   else if (st === 'error') status.code = StatusCode.ERROR;
-  else if (st !== undefined) fail(join(path, 'status'), `must be "ok" or "error", got "${st}"`);
+  else if (st !== undefined) fail(join(path, 'status'), `must be "ok" or "error", got ${quote(st)}`);
   const errorMessage = optString(s, 'errorMessage', path);
   if (errorMessage !== undefined) {
     if (status.code === StatusCode.ERROR) status.message = errorMessage;

@@ -17,7 +17,7 @@ import {
 } from '../json.js';
 import type { DecodeLimits, DecodeResult } from '../types.js';
 import {
-  MIME_KEY, countValue, decodeContent, nanoFromSecondsExact, parseJsonText, sameValue, secondsFromNano,
+  MIME_KEY, countValue, decodeContent, nanoFromSecondsExact, parseJsonText, quote, sameValue, secondsFromNano,
 } from '../foglamp/codec-tools.js';
 import {
   ABSENT_FIELDS, MARK, OMITTABLE_FIELDS, P, STRUCTURED, TOP_LEVEL_TOKENS, kindFromLogType, logTypeFromKind,
@@ -82,7 +82,7 @@ function isoField(o: JsonObject, key: string, path: string): { text: string; ns:
   const text = optString(o, key, path);
   if (text === undefined) return undefined;
   const ns = nanoFromIso(text);
-  if (ns === undefined) fail(join(path, key), `must be an ISO 8601 time, got "${text}"`);
+  if (ns === undefined) fail(join(path, key), `must be an ISO 8601 time, got ${quote(text)}`);
   return { text, ns };
 }
 
