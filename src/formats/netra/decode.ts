@@ -154,10 +154,7 @@ export function decodeNetraEvent(ev: JsonObject, seed: string, receivedAt: bigin
   if (inMsgs) {
     attrs[GenAI.inputMessages] = JSON.stringify(inMsgs);
     keepRest(prompt, ['messages'], 'request.prompt', attrs);
-  } else {
-    attrs[Canonical.inputValue] = JSON.stringify(prompt);
-    attrs['input.mime_type'] = 'application/json';
-  }
+  } else setGenericContent(prompt, Canonical.inputValue, 'input.mime_type', attrs);
 
   if (gen) decodeGenerationConfig(gen, attrs);
 
@@ -168,10 +165,7 @@ export function decodeNetraEvent(ev: JsonObject, seed: string, receivedAt: bigin
     const reasons = finishReasonsOf(outMsgs);
     if (reasons.length) attrs[GenAI.finishReasons] = reasons;
     keepRest(completion, ['choices'], 'response.completion', attrs);
-  } else {
-    attrs[Canonical.outputValue] = JSON.stringify(completion);
-    attrs['output.mime_type'] = 'application/json';
-  }
+  } else setGenericContent(completion, Canonical.outputValue, 'output.mime_type', attrs);
   keepRest(response, ['completion', 'usage'], 'response', attrs);
 
   // response.usage: OpenAI semantics = the canonical ones (prompt includes cached, completion
@@ -245,6 +239,26 @@ export function decodeNetraEvent(ev: JsonObject, seed: string, receivedAt: bigin
   });
   if (parent !== undefined && parent !== '') span.parentSpanId = parent;
   return { span, resource };
+}
+
+/**
+ * A non-chat prompt/completion → input.value / output.value. The empty object (the required
+ * object of a span with no content, as `span_policy: all` sends it) carries no content; the
+ * `{"text": …}` wrapper the encoder puts around plain text (marked `text/plain` in Switchyard's
+ * `attributes` namespace) is unwrapped; any other object is JSON text.
+ */
+function setGenericContent(o: JsonObject, key: string, mimeKey: string, attrs: Attributes): void {
+  const keys = Object.keys(o);
+  if (keys.length === 0) {
+    delete attrs[mimeKey];
+    return;
+  }
+  if (attrs[mimeKey] === 'text/plain' && keys.length === 1 && typeof o.text === 'string') {
+    attrs[key] = o.text;
+    return;
+  }
+  attrs[key] = JSON.stringify(o);
+  attrs[mimeKey] = 'application/json';
 }
 
 function statusFrom(attrs: Attributes): Span['status'] {

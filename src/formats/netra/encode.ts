@@ -183,6 +183,9 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
     extra['otel.status_code'] = span.status.code === StatusCode.ERROR ? 'ERROR' : 'OK';
     if (span.status.message) extra['otel.status_description'] = span.status.message;
   }
+  // Plain text sent as `{"text": …}` is marked so that it decodes back to the same text.
+  if (wrapsPlainText(a, Canonical.inputValue, 'input.mime_type')) extra['input.mime_type'] = 'text/plain';
+  if (wrapsPlainText(a, Canonical.outputValue, 'output.mime_type')) extra['output.mime_type'] = 'text/plain';
   if (Object.keys(extra).length) ev[NETRA_ATTRIBUTES_NS] = extra;
   return ev;
 }
@@ -225,6 +228,14 @@ function valueObject(a: Attributes, key: string, mimeKey: string): JsonObject | 
   }
   const j = toJson(v);
   return isObject(j) ? j : { value: j };
+}
+
+/** True when the prompt/completion is this generic value, sent wrapped as `{"text": …}`. */
+function wrapsPlainText(a: Attributes, key: string, mimeKey: string): boolean {
+  const msgsKey = key === Canonical.inputValue ? GenAI.inputMessages : GenAI.outputMessages;
+  if (a[msgsKey] !== undefined) return false;
+  const v = a[key];
+  return typeof v === 'string' && (a[mimeKey] === 'text/plain' || !isObject(parseJsonAttr(v)));
 }
 
 function encodePrompt(a: Attributes): JsonObject {
