@@ -22,6 +22,8 @@ export interface NetraReceived {
   headers: Record<string, string | string[] | undefined>;
   compressedBytes: number;
   uncompressedBytes: number;
+  /** The uncompressed body as received (NDJSON text). */
+  raw: string;
   events: Record<string, unknown>[];
 }
 
@@ -124,7 +126,7 @@ export async function startNetraStandin(opts: NetraStandinOptions = {}): Promise
         events.push(ev as Record<string, unknown>);
       }
       if (events.length === 0) return answer(res, 400, 'no events');
-      received.push({ headers: req.headers, compressedBytes: body.length, uncompressedBytes: raw.length, events });
+      received.push({ headers: req.headers, compressedBytes: body.length, uncompressedBytes: raw.length, raw: raw.toString('utf8'), events });
       return answer(res, 202, 'accepted');
     } catch (e) {
       return answer(res, 400, (e as Error).message);
