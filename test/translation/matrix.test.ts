@@ -119,7 +119,7 @@ const netraAll = {
 };
 
 describe('Netra with span_policy: all carries the agent and tool spans too', () => {
-  it.each(FORMATS.filter((f) => f !== 'netra'))('%s → netra(all) → %s', (other) => {
+  it.each(FORMATS.filter((f) => f !== 'netra'))('%s → netra(all) → back', (other) => {
     const model = richTrace(TEXT_IDS);
     const src = codec(other);
     const mid = src.decode(Buffer.from(src.encode(model), 'utf8'));
