@@ -236,6 +236,51 @@ service:
     expect(fchain.span).toMatchObject({ spanType: 'chain', input: 'capital of France', output: 'Paris.' });
   });
 
+  it('OTLP/JSON from the SDK, with remove_source_keys: same vendor fields, and no foreign keys left in the payloads', async () => {
+    const n2 = await startNetraStandin({ apiKey: 'netra-out' });
+    const f2 = await startFoglamp({ apiKey: 'fl_out' });
+    const h2 = await startSwitchyard(`
+receivers:
+  otlp: { endpoint: 127.0.0.1:0 }
+processors:
+  genai_normalize: { remove_source_keys: true }
+  genai_cost: {}
+  batch: { timeout: 50ms }
+exporters:
+  netra: { endpoint: ${n2.url}, api_key: netra-out, span_policy: all }
+  foglamp: { endpoint: ${f2.url}, api_key: fl_out }
+service:
+  telemetry: { endpoint: 127.0.0.1:0 }
+  pipelines:
+    traces: { receivers: [otlp], processors: [genai_normalize, genai_cost, batch], exporters: [netra, foglamp] }
+`);
+    try {
+      const s2 = await sendWithSdk(h2.service.receiverUrl('otlp'), SPECS, undefined, 'json');
+      await eventually(() => n2.events().length >= SPECS.length && foglampBySpan(f2).size >= SPECS.length, 10_000, 'all spans at both stand-ins');
+      const ev2 = netraBySpan(n2);
+      const fs2 = foglampBySpan(f2);
+      for (const spec of [OPENINFERENCE_LLM, OPENLLMETRY_ANTHROPIC, OPENLLMETRY_OPENAI]) {
+        const i = SPECS.indexOf(spec);
+        const a = nEv.get(sent[i]!.spanId)!;
+        const b = ev2.get(s2[i]!.spanId)!;
+        expect(b.request, spec.name).toEqual(a.request);
+        expect(b.response, spec.name).toEqual(a.response);
+        expect(b.finops, spec.name).toEqual(a.finops);
+        const fa = fSpan.get(sent[i]!.spanId)!.span;
+        const fb = fs2.get(s2[i]!.spanId)!.span;
+        for (const k of ['spanType', 'modelId', 'provider', 'usage', 'input', 'output']) expect(fb[k], `${spec.name} ${k}`).toEqual(fa[k]);
+      }
+      const text = JSON.stringify([n2.events(), f2.received]);
+      for (const foreign of ['llm.token_count.', 'llm.input_messages.', 'llm.output_messages.', 'gen_ai.prompt.', 'gen_ai.completion.', 'gen_ai.usage.prompt_tokens', 'llm.usage.total_tokens', '"llm.model_name"', '"gen_ai.system"']) {
+        expect(text, foreign).not.toContain(foreign);
+      }
+    } finally {
+      await h2.close();
+      await n2.close();
+      await f2.close();
+    }
+  });
+
   it('with llm_only (Netra\'s default) only the three LLM calls are sent', async () => {
     const only = await startNetraStandin({ apiKey: 'netra-out' });
     const h2 = await startSwitchyard(`

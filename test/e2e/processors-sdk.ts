@@ -1,8 +1,10 @@
 /**
- * Shared by the processors-*.test.ts files: drives the real OpenTelemetry JS SDK (proto exporter)
- * against a running Switchyard, and reads what the Netra and Foglamp stand-ins received.
+ * Shared by the processors-*.test.ts files: drives the real OpenTelemetry JS SDK (OTLP/HTTP exporter,
+ * protobuf by default, or JSON) against a running Switchyard, and reads what the Netra and Foglamp
+ * stand-ins received.
  */
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { OTLPTraceExporter as OTLPTraceExporterJson } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -33,9 +35,14 @@ const T0 = 1_750_000_000_000; // ms
  * Sends the spans through the SDK's OTLP/HTTP protobuf exporter and waits until the SDK has
  * exported them (the exporter fails the export when Switchyard does not answer 200).
  */
-export async function sendWithSdk(url: string, specs: SpanSpec[], resource: Attributes = { 'service.name': 'genai-app' }): Promise<Sent[]> {
+export async function sendWithSdk(
+  url: string,
+  specs: SpanSpec[],
+  resource: Attributes = { 'service.name': 'genai-app' },
+  encoding: 'proto' | 'json' = 'proto',
+): Promise<Sent[]> {
   const results: ExportResult[] = [];
-  const inner = new OTLPTraceExporter({ url: `${url}/v1/traces` });
+  const inner = encoding === 'json' ? new OTLPTraceExporterJson({ url: `${url}/v1/traces` }) : new OTLPTraceExporter({ url: `${url}/v1/traces` });
   const exporter: SpanExporter = {
     export(spans: ReadableSpan[], cb: (r: ExportResult) => void) {
       inner.export(spans, (r) => {
