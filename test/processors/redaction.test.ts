@@ -152,6 +152,38 @@ describe('redaction processor', () => {
   });
 });
 
+describe('redaction of JSON text in ordinary attributes (input.value, tool arguments, log bodies)', () => {
+  // OpenInference's input.value is the request body as JSON text: a newline or tab before a
+  // secret is `\n` / `\t` there, whose letter glues onto the value and hid it from the detectors
+  // (and an email match could swallow the `t` of `\t`, leaving invalid JSON).
+  const body = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'card\n4111111111111111 and\tjane@example.com\nsk-proj-AbCdEf0123456789GhIjKlMn' }] });
+
+  it('parses it, redacts the string leaves and writes valid JSON back', () => {
+    const attrs: Record<string, string> = { 'input.value': body, 'gen_ai.tool.call.arguments': JSON.stringify({ auth: 'Bearer\nabcdefghijklmnop1234', n: 1 }) };
+    const r = redactor();
+    r.attributes(attrs);
+    expect(JSON.parse(attrs['input.value']!)).toEqual({ model: 'gpt-4o', messages: [{ role: 'user', content: 'card\n**** and\t****\n****' }] });
+    expect(JSON.parse(attrs['gen_ai.tool.call.arguments']!)).toEqual({ auth: 'Bearer\n****', n: 1 });
+    expect(r.hits).toBe(4);
+  });
+
+  it('opens JSON text nested in JSON text (a request body inside a log body)', () => {
+    const nested = JSON.stringify({ event: 'llm.request', body });
+    const out = redactor().value(nested) as string;
+    expect(out).not.toContain('4111111111111111');
+    expect(out).not.toContain('jane@example.com');
+    expect(out).not.toContain('sk-proj-');
+    expect(JSON.parse(JSON.parse(out).body).messages[0].content).toBe('card\n**** and\t****\n****');
+  });
+
+  it('leaves JSON without findings byte for byte, and text that only starts like JSON as text', () => {
+    const clean = '{ "a" : [1, 2.50, "x"] }';
+    expect(redactor().value(clean)).toBe(clean);
+    expect(redactor().value('[WARN] mail a@b.io')).toBe('[WARN] mail ****');
+    expect(redactor().value('{not json} a@b.io}')).toBe('{not json} ****}');
+  });
+});
+
 // ---------------------------------------------------------------- properties
 
 /** A Luhn-valid card number with a real-looking prefix, optionally grouped by 4. */

@@ -63,6 +63,22 @@ export function keyMatcher(keys: string[]): (key: string) => boolean {
 const JSON_CONTENT_KEYS = new Set<string>([GenAI.inputMessages, GenAI.outputMessages, GenAI.systemInstructions]);
 /** Structural fields of the parts schema: never content, never redacted. */
 const STRUCTURAL = new Set(['role', 'type', 'finish_reason', 'modality', 'mime_type']);
+/** JSON text nested inside JSON text is opened this many levels deep. */
+const MAX_JSON_DEPTH = 3;
+
+/**
+ * A string that is probably a JSON object or array (OpenInference's `input.value` request body,
+ * tool call arguments, a structured log body): worth parsing before looking for secrets.
+ */
+function looksLikeJson(s: string): boolean {
+  let i = 0;
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 10 || s.charCodeAt(i) === 13 || s.charCodeAt(i) === 9)) i++;
+  const c = s[i];
+  if (c !== '{' && c !== '[') return false;
+  let j = s.length - 1;
+  while (j > i && /\s/.test(s[j]!)) j--;
+  return s[j] === (c === '{' ? '}' : ']');
+}
 
 export class Redactor {
   private readonly detectors: readonly Detector[];
@@ -111,7 +127,7 @@ export class Redactor {
   }
 
   value(v: AnyValue): AnyValue {
-    if (typeof v === 'string') return this.text(v);
+    if (typeof v === 'string') return looksLikeJson(v) ? this.jsonText(v) : this.text(v);
     if (Array.isArray(v)) return v.map((x) => this.value(x));
     if (v instanceof KeyValueList) return new KeyValueList(this.attributesCopy(v.values));
     return v;
@@ -139,7 +155,13 @@ export class Redactor {
     }
   }
 
-  private jsonText(s: string): string {
+  /**
+   * JSON text: parsed and only its string leaves redacted, then written back (unchanged text when
+   * nothing was found). Detectors on the raw text would miss `\n4111…` or `\nsk-…` (the escape's
+   * letter glues onto the value) and could cut an escape in half; leaves that are JSON text
+   * themselves (a request body inside `input.value`) are opened too, a few levels deep.
+   */
+  private jsonText(s: string, depth = 0): string {
     let parsed: unknown;
     try {
       parsed = JSON.parse(s);
@@ -147,16 +169,19 @@ export class Redactor {
       return this.text(s);
     }
     const before = this.hits;
-    const out = this.json(parsed, undefined);
+    const out = this.json(parsed, undefined, depth);
     return this.hits === before ? s : JSON.stringify(out);
   }
 
-  private json(v: unknown, key: string | undefined): unknown {
-    if (typeof v === 'string') return key !== undefined && STRUCTURAL.has(key) ? v : this.text(v);
-    if (Array.isArray(v)) return v.map((x) => this.json(x, undefined));
+  private json(v: unknown, key: string | undefined, depth: number): unknown {
+    if (typeof v === 'string') {
+      if (key !== undefined && STRUCTURAL.has(key)) return v;
+      return depth < MAX_JSON_DEPTH && looksLikeJson(v) ? this.jsonText(v, depth + 1) : this.text(v);
+    }
+    if (Array.isArray(v)) return v.map((x) => this.json(x, undefined, depth));
     if (v && typeof v === 'object') {
       const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) o[k] = this.json(x, k);
+      for (const [k, x] of Object.entries(v)) o[k] = this.json(x, k, depth);
       return o;
     }
     return v;
