@@ -43,7 +43,9 @@ const OPENINFERENCE: SpanSpec = {
     'llm.input_messages.0.message.content': `I am ${EMAIL}, card ${CARD_SPACED}; my key is ${OPENAI_KEY}. Ticket ${UUID} opened ${ISO_TIME}.`,
     'llm.output_messages.0.message.role': 'assistant',
     'llm.output_messages.0.message.content': `Noted ${EMAIL}. Never share ${CARD_DASHED} or "Authorization: Bearer ${BEARER_TOKEN}".`,
-    'input.value': `I am ${EMAIL}, card ${CARD_SPACED}`,
+    // OpenInference's input.value: the request body as JSON text, where a newline before a secret is `\n`.
+    'input.value': JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: `I am\n${EMAIL},\ncard\n${CARD_SPACED.replaceAll(' ', '')}\n${OPENAI_KEY}` }] }),
+    'input.mime_type': 'application/json',
     'user.email': EMAIL,
     'http.request.header.authorization': `Bearer ${BEARER_TOKEN}`,
     'payment.card': CARD_DASHED,
@@ -175,7 +177,7 @@ service:
     const md = span.metadata as Obj;
     expect(md['governance.security.pii_redacted']).toBe(true);
     expect(md['user.email']).toBe('****');
-    expect(md['input.value']).toBe('I am ****, card ****');
+    expect(JSON.parse(md['input.value'] as string)).toEqual({ model: 'gpt-4o', messages: [{ role: 'user', content: 'I am\n****,\ncard\n****\n****' }] });
 
     const ll = spans.get(sent[1]!.spanId)!.span;
     // `.` is a token character (RFC 6750 b64token), so the sentence's final dot goes with the token.
