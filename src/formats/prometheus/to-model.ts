@@ -17,6 +17,9 @@ import { describeSeries, seriesProblem } from './validate.js';
  *   `_total` → monotonic cumulative sum; `_bucket{le}` + `_sum` + `_count` of one family with equal
  *   labels → one histogram point per timestamp; `{quantile}` + `_sum` + `_count` → summary;
  *   anything else → gauge. Names are kept as sent (`_total` stays), so a round trip is exact.
+ *   A family only partly present in a request (Prometheus splits batches and shards by series) is
+ *   not made into a point: a histogram needs `+Inf` and `_count`, a summary `_sum` and `_count`;
+ *   otherwise its samples stay gauges under their own names, `le`/`quantile` as attributes.
  * - Stale markers are points with `stale: true` and flags NO_RECORDED_VALUE (1), as the Collector does.
  * - Native histograms: exponential histogram points (custom-bucket ones: explicit-bounds histograms).
  */
@@ -45,6 +48,15 @@ interface Parsed {
 
 type Kind = 'gauge' | 'counter' | 'histogram' | 'summary';
 
+/** One timestamp of a histogram/summary family, plus its samples as sent (for fragments). */
+interface Slot {
+  parts: Map<number, number>;
+  sum?: number;
+  count?: number;
+  stale: boolean;
+  samples: { name: string; label?: LabelPair; value: number; stale: boolean }[];
+}
+
 interface Group {
   kind: 'histogram' | 'summary';
   base: string;
@@ -52,7 +64,7 @@ interface Group {
   attrs: Attributes;
   meta?: RawMeta;
   /** Per timestamp: `le`/quantile → value, plus _sum and _count. */
-  byTime: Map<bigint, { parts: Map<number, number>; sum?: number; count?: number; stale: boolean }>;
+  byTime: Map<bigint, Slot>;
   exemplars: RawExemplar[];
   index: number;
 }
@@ -114,8 +126,11 @@ export function toModel(req: RawRequest): MappedRequest {
       g.exemplars.push(...p.raw.exemplars);
       for (const smp of p.raw.samples) {
         let slot = g.byTime.get(smp.timestampMs);
-        if (!slot) g.byTime.set(smp.timestampMs, (slot = { parts: new Map(), stale: false }));
+        if (!slot) g.byTime.set(smp.timestampMs, (slot = { parts: new Map(), stale: false, samples: [] }));
         slot.stale ||= smp.stale;
+        const label: LabelPair | undefined = p.name === base + '_sum' || p.name === base + '_count' ? undefined
+          : kind === 'histogram' ? ['le', p.le!] : ['quantile', p.quantile!];
+        slot.samples.push(label ? { name: p.name, label, value: smp.value, stale: smp.stale } : { name: p.name, value: smp.value, stale: smp.stale });
         if (p.name === base + '_sum') slot.sum = smp.value;
         else if (p.name === base + '_count') slot.count = smp.value;
         else if (kind === 'histogram') slot.parts.set(parseBound(p.le!), smp.value);
@@ -144,6 +159,17 @@ export function toModel(req: RawRequest): MappedRequest {
   for (const g of groups.values()) {
     const metric = out.metricByKey(g.resKey, g.kind, g.base, g.meta);
     for (const [ts, slot] of [...g.byTime.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      if (!complete(g.kind, slot)) {
+        // Prometheus splits a family's series across requests (batch size, shards by series
+        // hash), so one request may hold only part of a histogram: a point made from it would
+        // have wrong counts. The part is kept as the samples it is, one gauge per series.
+        for (const smp of slot.samples) {
+          const pt: NumberDataPoint = { attributes: smp.label ? { ...g.attrs, [smp.label[0]]: smp.label[1] } : { ...g.attrs }, timeUnixNano: nanos(ts), value: smp.value };
+          if (smp.stale) { pt.stale = true; pt.flags = NO_RECORDED_VALUE; }
+          (out.metricByKey(g.resKey, 'gauge', smp.name, undefined).data.dataPoints as NumberDataPoint[]).push(pt);
+        }
+        continue;
+      }
       const parts = [...slot.parts.entries()].sort((a, b) => a[0] - b[0]);
       if (g.kind === 'histogram') {
         const pt = histogramPoint(g.attrs, nanos(ts), parts, slot.sum, slot.count);
@@ -161,6 +187,15 @@ export function toModel(req: RawRequest): MappedRequest {
     if (g.kind === 'histogram') attachExemplars(metric.data.dataPoints as HistogramDataPoint[], g.exemplars);
   }
   return { telemetry: out.telemetry(), samples, histograms, exemplars, rejected };
+}
+
+/**
+ * Whether one timestamp of a family is whole: a histogram needs its `+Inf` bucket and `_count`
+ * (the last series Prometheus writes), a summary its `_sum` and `_count`.
+ */
+function complete(kind: 'histogram' | 'summary', slot: Slot): boolean {
+  if (slot.count === undefined) return false;
+  return kind === 'histogram' ? slot.parts.has(Infinity) : slot.sum !== undefined;
 }
 
 function parse(s: RawSeries, metadata: Map<string, RawMeta>): Parsed {
