@@ -16,6 +16,12 @@ export interface QueryResult {
   value: [number, string];
 }
 
+export interface RangeResult {
+  metric: Record<string, string>;
+  /** [unix seconds with ms, value text] */
+  values: [number, string][];
+}
+
 export interface RunningPrometheus {
   port: number;
   /** http://127.0.0.1:PORT */
@@ -25,6 +31,8 @@ export interface RunningPrometheus {
   logs(): string;
   /** An instant query through /api/v1/query. */
   query(q: string): Promise<QueryResult[]>;
+  /** Every raw sample of `selector` in the last `window` (a range-vector instant query). */
+  samples(selector: string, window?: string): Promise<RangeResult[]>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited and the dir is gone. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -62,6 +70,9 @@ export async function startPrometheus(config: string, opts: { args?: string[]; r
       const j = (await res.json()) as { status: string; error?: string; data?: { result: QueryResult[] } };
       if (j.status !== 'success') throw new Error(`query ${q}: ${j.error ?? res.status}`);
       return j.data!.result;
+    },
+    async samples(selector, window = '10m') {
+      return (await prom.query(`${selector}[${window}]`)) as unknown as RangeResult[];
     },
     async stop(graceMs = 5_000) {
       running.delete(prom);
