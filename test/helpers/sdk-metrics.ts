@@ -4,7 +4,7 @@ import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } 
 
 /**
  * Drives the real OpenTelemetry JS SDK (sdk-metrics + the OTLP/protobuf metrics exporter) with one
- * instrument of each kind and known values, flushes once to `url` (…/v1/metrics) and shuts down.
+ * instrument of each kind and known values, and shuts down, which exports exactly once to `url` (…/v1/metrics).
  * What a Prometheus-side reader must see (default naming, no unit suffix):
  *   http_server_requests_total{route="/a"} 5, {route="/b"} 1      (counter)
  *   queue_items 7                                                  (up-down counter → gauge)
@@ -35,9 +35,6 @@ export async function sendSdkMetrics(url: string): Promise<void> {
   meter.createGauge('temperature', { unit: 'Cel' }).record(21.5, { room: 'lab' });
   const hist = meter.createHistogram('op.duration', { unit: 's', advice: { explicitBucketBoundaries: SDK_HISTOGRAM.bounds } });
   for (const v of SDK_HISTOGRAM.values) hist.record(v);
-  try {
-    await provider.forceFlush();
-  } finally {
-    await provider.shutdown();
-  }
+  // shutdown() collects and exports once more (forceFlush + shutdown would export twice).
+  await provider.shutdown();
 }
