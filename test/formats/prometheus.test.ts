@@ -146,6 +146,19 @@ describe('prometheus remote-write receiver', () => {
     expect(statusOf(() => decode(snappyBytes(Buffer.from('{"timeseries":[]}'))))).toBe(400);
   });
 
+  it('refuses a snappy block declaring more than its bytes can expand to, before allocating (found by test/hardening)', () => {
+    // 4 bytes declaring 64 MiB: used to allocate the 64 MiB output, then fail on its zeros.
+    const before = process.memoryUsage().arrayBuffers;
+    expect(statusOf(() => decode(Buffer.from([0x80, 0x80, 0x80, 0x20])))).toBe(400);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1024 * 1024);
+    // The densest real stream (3-byte copies of 64 bytes each) still decodes.
+    const copies = Buffer.alloc(3 * 1000);
+    for (let i = 0; i < 1000; i++) copies.set([0xfe, 0x01, 0x00], i * 3);
+    const dense = Buffer.concat([Buffer.from([0x80 | (64_001 & 0x7f), (64_001 >> 7) & 0x7f | 0x80, 64_001 >> 14]), Buffer.from([0x00, 0x00]), copies]);
+    expect(statusOf(() => decode(dense))).toBe(400); // 64,001 zero bytes: snappy fine, protobuf not
+    expect(String((() => { try { decode(dense); } catch (e) { return (e as Error).message; } })())).toContain('protobuf');
+  });
+
   it('decodes raw protobuf when the body came gzip-encoded (already inflated by the server)', () => {
     const r = decode(Buffer.from(writeRequestBytes([{ labels: { __name__: 'x' }, samples: [[1, T0]] }])), 'application/x-protobuf', { 'content-encoding': 'gzip' });
     expect(r.accepted).toBe(1);

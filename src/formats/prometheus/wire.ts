@@ -18,10 +18,17 @@ export const Writer = protobuf.Writer;
 /** Decodes a snappy *block* (not framed) body, refusing anything that is not one. */
 export function snappyDecode(body: Uint8Array, maxBytes = MAX_DECOMPRESSED_BYTES): Uint8Array {
   // The block format starts with the uncompressed length as a varint; check it before allocating.
-  const declared = declaredLength(body);
-  if (declared === undefined) throw new InputError('', 'body is not snappy-compressed (block format expected)');
+  const header = declaredLength(body);
+  if (header === undefined) throw new InputError('', 'body is not snappy-compressed (block format expected)');
+  const [declared, headerBytes] = header;
   if (declared > maxBytes) {
     throw new InputError('', `decompressed body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`, 'too_large');
+  }
+  // The output buffer is allocated at the declared size, so a 4-byte body declaring 64 MiB would
+  // cost 64 MiB. No snappy element expands more than 64/3 times (a 3-byte copy of 64 bytes):
+  // a larger declaration is a lie, refused before allocating.
+  if (declared > Math.ceil(((body.length - headerBytes) * 64) / 3)) {
+    throw new InputError('', `body is not valid snappy: it declares ${declared} bytes, more than its ${body.length} bytes can expand to`);
   }
   // The framed format's stream identifier chunk starts with 0xff "sNaPpY": a common sender mistake.
   if (body.length >= 10 && body[0] === 0xff && Buffer.from(body.subarray(4, 10)).toString('latin1') === 'sNaPpY') {
@@ -35,12 +42,13 @@ export function snappyDecode(body: Uint8Array, maxBytes = MAX_DECOMPRESSED_BYTES
   }
 }
 
-function declaredLength(b: Uint8Array): number | undefined {
+/** The block's declared uncompressed length and the bytes its varint takes. */
+function declaredLength(b: Uint8Array): [number, number] | undefined {
   let result = 0;
   for (let i = 0, shift = 0; i < b.length && i < 5; i++, shift += 7) {
     const c = b[i]!;
     result += (c & 0x7f) * 2 ** shift;
-    if (c < 0x80) return result;
+    if (c < 0x80) return [result, i + 1];
   }
   return undefined;
 }
