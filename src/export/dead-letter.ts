@@ -1,6 +1,5 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { OutboundRequest } from '../formats/types.js';
 
 export interface DeadLetter {
@@ -38,8 +37,8 @@ export class DeadLetterFile {
   /** The whole request failed. */
   writeRequest(req: OutboundRequest, reason: string, status?: number): Promise<void> {
     const letter: DeadLetter = { time: new Date().toISOString(), exporter: this.exporter, reason, status, items: req.items, path: req.path, content_type: req.contentType };
-    let body = typeof req.body === 'string' ? Buffer.from(req.body) : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
-    if (req.contentEncoding === 'gzip') body = gunzipSync(body);
+    // `req` is the encoder's request: its body is not compressed yet (see compress.ts).
+    const body = typeof req.body === 'string' ? Buffer.from(req.body) : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
     if (/json|ndjson|text/.test(req.contentType)) letter.body = body.toString('utf8');
     else letter.body_base64 = body.toString('base64');
     return this.write([letter], reasonKey(reason, status), req.items);

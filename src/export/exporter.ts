@@ -8,6 +8,7 @@ import { DeadLetterFile } from './dead-letter.js';
 import { HttpTransport } from './http-transport.js';
 import { BoundedQueue, type QueueEntry, type QueueStorage } from './queue.js';
 import { sendWithRetry } from './retry.js';
+import { wireBody } from './compress.js';
 
 export interface ExporterOptions {
   id: string;
@@ -140,7 +141,9 @@ export class Exporter {
 
   private async sendOne(req: OutboundRequest, signal: Signal): Promise<boolean> {
     const m = this.o.metrics;
-    const result = await sendWithRetry(this.transport, req, this.o.config.retry_on_failure, this.abort.signal, {
+    // Compressed once, before the first attempt; retries resend the same bytes.
+    const wire = req.contentEncoding ? { ...req, body: await wireBody(req) } : req;
+    const result = await sendWithRetry(this.transport, wire, this.o.config.retry_on_failure, this.abort.signal, {
       onRetry: (r, attempt, delay) => {
         m.exporterRetries.inc({ exporter: this.id });
         this.log.warn({ attempt, delay_ms: Math.round(delay), status: r.status, reason: r.reason }, 'retrying request');

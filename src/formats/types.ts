@@ -108,8 +108,13 @@ export interface OutboundRequest {
   /** Path appended to the exporter's endpoint (`/v1/bulk`). */
   path: string;
   contentType: string;
-  /** The body is already compressed with this encoding. */
+  /**
+   * Send the body with this Content-Encoding. Encoders return the body uncompressed; the exporter
+   * compresses it once, in zlib's thread pool, so no encoder blocks the event loop with gzip.
+   */
   contentEncoding?: 'gzip';
+  /** zlib level for `contentEncoding` (default 6; Netra uses 1). */
+  compressionLevel?: number;
   body: Uint8Array | string;
   headers?: Record<string, string>;
   /** Items (spans, points, records) this request carries, for counting. */

@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import type { OutboundRequest } from '../../src/formats/types.js';
 
 /** JSON with null-valued keys removed (null and absent mean the same in both vendor schemas). */
@@ -13,12 +12,12 @@ export function dropNulls(v: unknown): unknown {
 }
 
 export function gunzipLines(req: OutboundRequest): Record<string, unknown>[] {
-  const text = gunzipSync(req.body as Uint8Array).toString('utf8');
+  const text = Buffer.from(req.body).toString('utf8');
   return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 export function uncompressedSize(req: OutboundRequest): number {
-  return gunzipSync(req.body as Uint8Array).length;
+  return Buffer.byteLength(req.body);
 }
 
 export const baseConfig = { timeout_ms: 10_000 };

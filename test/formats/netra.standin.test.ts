@@ -4,6 +4,7 @@ import { Canonical, GenAI, newSpan, tracesOf } from '../../src/model/index.js';
 import { decodeNetraNdjson, encodeNetra } from '../../src/formats/netra/index.js';
 import { decodeNeatlogsBatch } from '../../src/formats/neatlogs/index.js';
 import type { OutboundRequest } from '../../src/formats/types.js';
+import { wireBodySync } from '../../src/export/compress.js';
 import { startNetraStandin, type NetraStandin } from '../standins/netra.js';
 import { netraFixture } from './netra.fixture.js';
 import { NEATLOGS_CURL } from './neatlogs.examples.js';
@@ -21,7 +22,7 @@ afterAll(() => standin.close());
 async function send(r: OutboundRequest, headers: Record<string, string> = {}) {
   const h: Record<string, string> = { 'content-type': r.contentType, authorization: `Bearer ${KEY}`, ...headers };
   if (r.contentEncoding) h['content-encoding'] = r.contentEncoding;
-  return fetch(standin.url + r.path, { method: 'POST', headers: h, body: r.body });
+  return fetch(standin.url + r.path, { method: 'POST', headers: h, body: wireBodySync(r) });
 }
 
 describe('netra exporter output against the strict stand-in', () => {
@@ -61,7 +62,7 @@ describe('netra exporter output against the strict stand-in', () => {
     expect((await send({ ...r!, path: '/v1/other' })).status).toBe(404);
     const plain = await fetch(standin.url + '/v1/bulk', { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' }, body: NETRA_DOC_EXAMPLE });
     expect(plain.status).toBe(400);
-    const missing = await send({ ...r!, body: gzipSync(netraFixture.missingField.body) });
+    const missing = await send({ ...r!, body: netraFixture.missingField.body });
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain('request.model');
     standin.failNext(2);

@@ -11,7 +11,6 @@
  * - Span attributes without a Netra field travel in the `attributes` namespace; `netra.<path>`
  *   attributes go back to their path.
  */
-import { gzipSync } from 'node:zlib';
 import {
   Canonical, GenAI, StatusCode, aiKindFromOperation, attrNumber, flattenSpans, millisFromNano,
   operationFromAiKind, toJson, toNumber, type Attributes, type SpanWithContext, type Telemetry,
@@ -344,7 +343,8 @@ export function encodeNetra(data: Telemetry, ctx: EncodeContext): OutboundReques
     path: NETRA_PATH,
     contentType: NETRA_MEDIA_TYPE,
     contentEncoding: 'gzip' as const,
-    body: gzipSync(b.ndjson, { level: opts.gzipLevel }),
+    compressionLevel: opts.gzipLevel,
+    body: b.ndjson,
     items: b.records.length,
     records: b.records,
   }));

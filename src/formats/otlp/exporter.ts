@@ -6,7 +6,6 @@
  * (Per-signal `traces_endpoint`-style URLs are not offered: the shared HTTP transport holds one
  * connection pool per exporter endpoint and appends the request path to it.)
  */
-import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { countLogRecords, countMetricPoints, countSpans, type Signal, type Telemetry } from '../../model/index.js';
 import type { EncodeContext, ExporterDefinition, OutboundRequest, SendResult } from '../types.js';
@@ -70,7 +69,7 @@ export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundReq
     const req: OutboundRequest = {
       path: SIGNAL_PATH[signal],
       contentType: encoding === 'proto' ? PROTOBUF : JSON_TYPE,
-      body: gzip ? gzipSync(typeof enc.body === 'string' ? Buffer.from(enc.body, 'utf8') : enc.body) : enc.body,
+      body: enc.body,
       items: enc.items,
     };
     if (gzip) req.contentEncoding = 'gzip';
