@@ -45,6 +45,8 @@ let h: Harness;
 let base: string;
 const errorLogs: string[] = [];
 let requests = 0;
+/** Statuses seen per route, printed at the end: shows the fuzzing reached past the 400s. */
+const statuses = new Map<string, Map<number, number>>();
 
 beforeAll(async () => {
   const sink = new Writable({
@@ -75,6 +77,7 @@ service:
 
 afterAll(async () => {
   console.log(`fuzz-receivers: ${requests} requests, seed ${SEED}, scale ${SCALE}`);
+  for (const [name, m] of statuses) console.log(`  ${name}: ${[...m].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`);
   await h?.close();
 });
 
@@ -127,6 +130,8 @@ const SLOW_MS = 5000;
 async function hit(t: Target, body: Uint8Array, o: SendOptions = {}): Promise<Reply> {
   const started = performance.now();
   const r = await send(t, body, o);
+  const seen = statuses.get(t.name) ?? statuses.set(t.name, new Map()).get(t.name)!;
+  seen.set(r.status, (seen.get(r.status) ?? 0) + 1);
   checkSane(t, r, o.contentType);
   const ms = performance.now() - started;
   if (ms > SLOW_MS) throw new Error(`${t.name}: a ${body.length}-byte request took ${Math.round(ms)} ms (status ${r.status})`);
