@@ -64,6 +64,8 @@ export interface DecodeLimits {
   maxStringLength: number;
   /** Most items (spans, records, series) in one request. */
   maxItems: number;
+  /** Largest body after decompression, for formats that decompress themselves (snappy). */
+  maxDecompressedBytes?: number;
 }
 
 export interface HttpReply {

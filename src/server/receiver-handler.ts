@@ -29,7 +29,12 @@ export interface HandlerDeps {
  */
 export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, deps: HandlerDeps) {
   const keys = r.config.api_keys?.length && r.definition.auth ? new KeyChecker(r.config.api_keys, r.definition.auth) : undefined;
-  const limits: DecodeLimits = { maxJsonDepth: r.config.max_json_depth, maxStringLength: r.config.max_string_length, maxItems: r.config.max_items_per_request };
+  const limits: DecodeLimits = {
+    maxJsonDepth: r.config.max_json_depth,
+    maxStringLength: r.config.max_string_length,
+    maxItems: r.config.max_items_per_request,
+    maxDecompressedBytes: r.config.max_decompressed_body_size,
+  };
   const bodyLimits = { maxBytes: r.config.max_request_body_size, maxDecompressedBytes: r.config.max_decompressed_body_size };
   const log = deps.logger.child({ receiver: r.id });
 

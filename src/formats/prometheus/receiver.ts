@@ -39,7 +39,7 @@ export function protoVersion(contentType: string): 1 | 2 {
 /** Content-Encoding → raw protobuf bytes. gzip/deflate were already undone by the shared server. */
 function unwrap(body: Buffer, req: RequestInfo, limits: DecodeLimits): Uint8Array {
   const enc = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
-  if (enc === '' || enc === 'snappy') return snappyDecode(body);
+  if (enc === '' || enc === 'snappy') return snappyDecode(body, limits.maxDecompressedBytes);
   if (enc === 'identity' || enc === 'gzip' || enc === 'deflate' || enc === 'x-gzip') return body;
   void limits;
   throw new InputError('Content-Encoding', `unsupported Content-Encoding "${enc}"; remote-write bodies are snappy`, 'unsupported_media_type');

@@ -1,0 +1,58 @@
+// The load generator, in its own process: fixed concurrency over keep-alive connections, either
+// as fast as the server answers (closed loop) or paced at a target request rate (open loop).
+import { readFileSync } from 'node:fs';
+import { Pool } from 'undici';
+
+const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const bodies = spec.bodies.map((b) => Buffer.from(b, 'base64'));
+const url = new URL(spec.url);
+const pool = new Pool(url.origin, { connections: spec.concurrency, keepAliveTimeout: 60_000, pipelining: 1 });
+const latencies = [];
+const statuses = {};
+let sentBytes = 0;
+let okItems = 0;
+let i = 0;
+const started = performance.now();
+const deadline = started + spec.durationMs;
+const interval = spec.rate ? 1000 / spec.rate : 0;
+let nextAt = started;
+
+async function one() {
+  const body = bodies[i++ % bodies.length];
+  const t0 = performance.now();
+  try {
+    const res = await pool.request({ method: 'POST', path: url.pathname, headers: spec.headers, body });
+    await res.body.dump();
+    const ms = performance.now() - t0;
+    statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+    if (res.statusCode < 300) {
+      latencies.push(ms);
+      sentBytes += body.length;
+      okItems += spec.itemsPerRequest;
+    }
+  } catch (e) {
+    statuses.error = (statuses.error ?? 0) + 1;
+  }
+}
+
+async function worker() {
+  while (performance.now() < deadline) {
+    if (interval) {
+      const wait = nextAt - performance.now();
+      nextAt += interval;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (performance.now() >= deadline) break;
+    }
+    await one();
+  }
+}
+
+await Promise.all(Array.from({ length: spec.concurrency }, worker));
+const seconds = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : NaN);
+process.stdout.write(JSON.stringify({
+  seconds, statuses, itemsPerSecond: okItems / seconds, mbPerSecond: sentBytes / seconds / 1e6, requestsPerSecond: latencies.length / seconds,
+  p50: pct(50), p99: pct(99), p999: pct(99.9),
+}));
+await pool.close();

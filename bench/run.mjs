@@ -1,0 +1,186 @@
+// `npm run bench`: drives realistic GenAI traffic through the real server (a child process on
+// 127.0.0.1) from a separate load-generator process into null vendor sinks, and sets it beside the
+// in-process floor (decode + normalise + encode, no HTTP) measured in the same run.
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../dist/pipeline/config/load.js';
+import { defaultCatalog } from '../dist/pipeline/components.js';
+import { encodeTracesProto } from '../dist/formats/otlp/encode-proto.js';
+import { findFormat } from '../dist/formats/registry.js';
+import { DEFAULT_DECODE_LIMITS } from '../dist/formats/json.js';
+import { metricBatch, traceBatch } from './data.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIR = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ONLY = process.env.BENCH_ONLY?.split(',');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function treeRssMiB(pid) {
+  const kids = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      (kids.get(ppid) ?? kids.set(ppid, []).get(ppid)).push(Number(d));
+    } catch {}
+  }
+  let total = 0;
+  const walk = (p) => {
+    try {
+      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))[1]) / 1024;
+    } catch {}
+    for (const c of kids.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return total;
+}
+
+async function startSink() {
+  const p = fork(join(ROOT, 'bench/sink.mjs'));
+  const { port } = await new Promise((r) => p.once('message', r));
+  return { url: `http://127.0.0.1:${port}`, stop: () => p.send('stop') };
+}
+
+async function startServer(yaml, name, port) {
+  const file = join(DIR, `${name}.yaml`);
+  writeFileSync(file, yaml);
+  const p = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn' } });
+  let err = '';
+  p.stderr.on('data', (d) => (err += d));
+  const deadline = Date.now() + 20_000;
+  // Ready when the receiver's port answers (logs are at warn level, so no start-up line).
+  for (;;) {
+    if (p.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${err}`);
+    try {
+      await (await fetch(`http://127.0.0.1:${port}/`)).arrayBuffer();
+      break;
+    } catch {
+      await sleep(50);
+    }
+  }
+  return {
+    pid: p.pid,
+    stop: async () => {
+      p.kill('SIGTERM');
+      await new Promise((r) => p.once('exit', r));
+    },
+  };
+}
+
+function runLoad(spec) {
+  const file = join(DIR, `load-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ ...spec, bodies: spec.bodies.map((b) => Buffer.from(b).toString('base64')) }));
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [join(ROOT, 'bench/load.mjs'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+// ---------------------------------------------------------------- scenarios
+
+const traceBodies = Array.from({ length: 16 }, () => traceBatch(100));
+const otlpBodies = traceBodies.map((t) => Buffer.from(encodeTracesProto(t.traces)));
+const neatlogsBodies = traceBodies.map((t) => Buffer.from(findFormat('neatlogs').translate.encode(t).split('\n')[0]));
+const metricBodies = Array.from({ length: 8 }, () => metricBatch(2000));
+
+function yamlFor(s, sinkUrl, workers, extraQueue = '') {
+  const exporters = s.exporters.map((e) => `  ${e}: { endpoint: ${sinkUrl}, api_key: bench-key${extraQueue}${e === 'netra' ? ', span_policy: all' : ''} }`).join('\n');
+  return `receivers:\n  ${s.receiver}: { endpoint: 127.0.0.1:${s.port} }\nprocessors:\n  genai_normalize: {}\n  batch: { send_batch_size: 2000, timeout: 50ms }\nexporters:\n${exporters}\nservice:\n  workers: ${workers}\n  telemetry: { logs: { level: warn } }\n  pipelines:\n    ${s.signal}: { receivers: [${s.receiver}], processors: [${s.signal === 'traces' ? 'genai_normalize, ' : ''}batch], exporters: [${s.exporters.join(', ')}] }\n`;
+}
+
+const SCENARIOS = [
+  { name: 'otlp-proto → netra', receiver: 'otlp', path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra'], bodies: otlpBodies, items: 100, port: 14318 },
+  { name: 'neatlogs → foglamp', receiver: 'neatlogs', path: '/api/v1/traces/v4/batch', contentType: 'application/json', signal: 'traces', exporters: ['foglamp'], bodies: neatlogsBodies, items: 100, port: 14319, headers: { 'x-api-key': 'k' } },
+  { name: 'remote-write → infrasage', receiver: 'prometheus_remote_write', path: '/api/v1/write', contentType: 'application/x-protobuf', signal: 'metrics', exporters: ['infrasage'], bodies: null, items: 2000, port: 14320, headers: { 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' } },
+  { name: 'otlp-proto → all four vendors', receiver: 'otlp', path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra', 'neatlogs', 'foglamp', 'keywordsai'], bodies: otlpBodies, items: 100, port: 14321 },
+];
+
+/** The in-process floor: the same decode → normalise → encode work, with no HTTP, one thread. */
+function floor(s, yaml) {
+  const cfg = parseConfig(yaml, { env: {} });
+  const catalog = defaultCatalog();
+  const route = findFormat(s.receiver).receiver.routes.find((r) => r.path === s.path);
+  const info = { method: 'POST', path: s.path, mediaType: s.contentType, contentType: s.contentType, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) } };
+  const processors = cfg.service.pipelines[0].processors.map((id) => {
+    const pc = cfg.processors.get(id);
+    return catalog.processors.get(pc.type).create(pc.config, { id, count() {} });
+  });
+  const exporters = s.exporters.map((id) => ({ def: catalog.exporters.get(id), config: cfg.exporters.get(id).config }));
+  let items = 0;
+  const t0 = performance.now();
+  for (let i = 0; performance.now() - t0 < 3000; i++) {
+    const body = s.bodies[i % s.bodies.length];
+    let data = route.decode(Buffer.from(body), info, DEFAULT_DECODE_LIMITS).telemetry;
+    for (const p of processors) data = p.process(data, s.signal);
+    for (const e of exporters) e.def.encode(data, { config: e.config });
+    items += s.items;
+  }
+  return items / ((performance.now() - t0) / 1000);
+}
+
+async function measure(s, workers, { rate, queue } = {}) {
+  const sink = await startSink();
+  const yaml = yamlFor(s, sink.url, workers, queue ?? '');
+  const server = await startServer(yaml, `${s.name.replace(/\W+/g, '-')}-${workers}`, s.port);
+  let peak = 0;
+  console.error(`started ${s.name} with ${workers} workers`);
+  const sampler = setInterval(() => (peak = Math.max(peak, treeRssMiB(server.pid))), 250);
+  try {
+    await runLoad({ url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: 8, durationMs: 1500, itemsPerRequest: s.items });
+    const r = await runLoad({ url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: rate ? 32 : 8, durationMs: SECONDS * 1000, itemsPerRequest: s.items, rate });
+    return { ...r, peakRss: peak, yaml };
+  } finally {
+    clearInterval(sampler);
+    await server.stop();
+    sink.stop();
+  }
+}
+
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+const rows = [];
+const cores = availableParallelism();
+
+// Remote-write bodies are made by the exporter's own encoder (snappy + protobuf).
+{
+  const cfg = parseConfig('exporters: { prometheus_remote_write: { endpoint: "http://127.0.0.1:9" } }\nreceivers: { otlp: {} }\nservice: { pipelines: { metrics: { receivers: [otlp], exporters: [prometheus_remote_write] } } }\n', { env: {} });
+  const def = defaultCatalog().exporters.get('prometheus_remote_write');
+  const cfgE = { ...cfg.exporters.get('prometheus_remote_write').config, max_samples_per_send: 100_000 };
+  SCENARIOS[2].bodies = metricBodies.map((m) => Buffer.from(def.encode(m, { config: cfgE })[0].body));
+}
+
+for (const s of SCENARIOS) {
+  if (ONLY && !ONLY.some((o) => s.name.includes(o))) continue;
+  const workerSet = s === SCENARIOS[0] ? [1, cores] : [cores];
+  let floorRate;
+  for (const w of workerSet) {
+    const r = await measure(s, w);
+    floorRate ??= floor(s, r.yaml);
+    rows.push({ scenario: s.name, workers: w, ...r, floor: floorRate });
+    console.error(`${s.name} (${w} workers): ${fmt(r.itemsPerSecond)} items/s, p99 ${fmt(r.p99, 1)} ms, RSS ${fmt(r.peakRss)} MiB, statuses ${JSON.stringify(r.statuses)}`);
+  }
+  if (s === SCENARIOS[0]) {
+    const best = rows.filter((r) => r.scenario === s.name).reduce((a, b) => (a.itemsPerSecond > b.itemsPerSecond ? a : b));
+    const halfRate = best.itemsPerSecond / 2 / s.items;
+    const half = await measure(s, best.workers, { rate: halfRate });
+    rows.push({ scenario: `${s.name} at half rate`, workers: best.workers, ...half, floor: floorRate });
+    console.error(`half rate: p99 ${fmt(half.p99, 1)} ms`);
+    const over = await measure(s, best.workers, { rate: (best.itemsPerSecond * 2) / s.items, queue: ', sending_queue: { queue_size: 20000, queue_bytes: 32MiB }' });
+    rows.push({ scenario: `${s.name} overload 2×`, workers: best.workers, ...over, floor: floorRate });
+    console.error(`overload: ${JSON.stringify(over.statuses)}, RSS ${fmt(over.peakRss)} MiB`);
+  }
+}
+
+const header = `| scenario | workers | items/s | MB/s in | p50 ms | p99 ms | p99.9 ms | peak RSS MiB | floor items/s (1 thread) | ratio | statuses |\n|---|---|---|---|---|---|---|---|---|---|---|`;
+const lines = rows.map((r) => `| ${r.scenario} | ${r.workers} | ${fmt(r.itemsPerSecond)} | ${fmt(r.mbPerSecond, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.peakRss)} | ${fmt(r.floor)} | ${fmt((r.itemsPerSecond / r.floor) * 100)} % | ${Object.entries(r.statuses).map(([k, v]) => `${k}×${v}`).join(' ')} |`);
+const machine = `${cores} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const report = `Run ${new Date().toISOString()} on ${machine}; ${SECONDS} s per measurement, 8 connections.\n\n${header}\n${lines.join('\n')}\n`;
+console.log(report);
+writeFileSync(join(ROOT, 'bench', 'last-run.md'), report);
