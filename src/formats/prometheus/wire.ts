@@ -1,6 +1,7 @@
 import snappy from 'snappyjs';
 import { InputError } from '../errors.js';
 import { protobuf } from './proto.js';
+import { snappyUncompress } from './snappy-block.js';
 
 /**
  * Low-level remote-write helpers: snappy block format, protobuf varint/fixed64 details and the
@@ -35,8 +36,7 @@ export function snappyDecode(body: Uint8Array, maxBytes = MAX_DECOMPRESSED_BYTES
     throw new InputError('', 'body uses the snappy framed format; remote-write requires the block format');
   }
   try {
-    const view = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-    return snappy.uncompress(view, maxBytes);
+    return snappyUncompress(body, declared, headerBytes);
   } catch (e) {
     throw new InputError('', `body is not valid snappy: ${(e as Error).message}`);
   }
