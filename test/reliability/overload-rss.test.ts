@@ -50,11 +50,11 @@ exporters:
   otlp_http:
     endpoint: ${cap.url}
     encoding: json
-    sending_queue: { queue_size: 5000, queue_bytes: 16MiB, num_consumers: 2 }
+    sending_queue: { queue_size: 5000, queue_bytes: 8MiB, num_consumers: 2 }
     retry_on_failure: { initial_interval: 50ms, max_interval: 200ms }
     dead_letter_path: ${dir}/dlq.jsonl
 processors:
-  memory_limiter: { check_interval: 100ms, limit_mib: 200, spike_limit_mib: 40 }
+  memory_limiter: { check_interval: 100ms, limit_mib: 160, spike_limit_mib: 60 }
 service:
   workers: 1
   pipelines:
