@@ -24,7 +24,7 @@ import {
   NETRA_MAX_REQUEST_BYTES, NETRA_MEDIA_TYPE, NETRA_PATH, NETRA_PREFIX, type NetraSpanPolicy,
 } from './contract.js';
 import { GENERATION_CONFIG_PRIMARY } from './decode.js';
-import { uuidFrom } from './ids.js';
+import { spanEventUuid } from './ids.js';
 
 export interface NetraEncodeOptions {
   spanPolicy: NetraSpanPolicy;
@@ -90,7 +90,7 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
   const ev: JsonObject = {};
 
   // event_metadata
-  const eventId = str('netra.event_metadata.event_id') ?? uuidFrom(`netra-span\0${span.traceId}\0${span.spanId}`);
+  const eventId = str('netra.event_metadata.event_id') ?? spanEventUuid(span.traceId, span.spanId);
   const em: JsonObject = { event_id: eventId, timestamp_utc: millisFromNano(span.startTimeUnixNano) };
   ev.event_metadata = em;
 
