@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSwitchyard } from '../helpers/cli.js';
+import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
+import { eventually, freePort } from '../helpers/harness.js';
+
+/**
+ * DESIGN §7: no key, token or Authorization header ever appears in a log line, an error body,
+ * /metrics, the dead-letter file or the debug exporter's output. Everything is logged at debug.
+ */
+describe('secrets stay secret', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-secrets-'));
+  let cap: CaptureServer;
+  afterAll(async () => {
+    await cap?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('wrong and missing keys get 401; no key shows up anywhere Switchyard writes', async () => {
+    const RECEIVER_KEY = 'rk-live-5f1c9e2a7b3d4c8e';
+    const EXPORTER_KEY = 'ek-live-9a8b7c6d5e4f3a2b';
+    const GUESSED = 'guess-0123456789abcdef';
+    cap = await startCaptureServer();
+    cap.status = () => 400; // every export is refused: reasons get logged and dead-lettered
+    const [port, tport] = [await freePort(), await freePort()];
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, `
+receivers:
+  netra: { endpoint: 127.0.0.1:${port}, api_keys: ["\${env:RK}"] }
+exporters:
+  netra: { endpoint: ${cap.url}, api_key: "\${env:EK}", span_policy: all, dead_letter_path: ${dir}/dlq.jsonl }
+  debug: { verbosity: detailed, path: ${dir}/debug.jsonl }
+service:
+  workers: 1
+  telemetry: { endpoint: 127.0.0.1:${tport}, logs: { level: debug } }
+  pipelines:
+    traces: { receivers: [netra], exporters: [netra, debug] }
+`);
+    const child = await spawnSwitchyard(['run', '--config', file], { RK: RECEIVER_KEY, EK: EXPORTER_KEY });
+    const line = JSON.stringify({ request: { model: { name: 'gpt-4o' }, prompt: { messages: [{ role: 'user', content: 'hi' }] } }, response: { usage: { total_tokens: 3 }, completion: { choices: [] } } }) + '\n';
+    const post = (auth?: string) =>
+      fetch(`http://127.0.0.1:${port}/v1/bulk`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', ...(auth ? { authorization: auth } : {}) }, body: line });
+    const bodies: string[] = [];
+    for (const auth of [`Bearer ${GUESSED}`, GUESSED, undefined, `Basic ${Buffer.from(`u:${GUESSED}`).toString('base64')}`]) {
+      const res = await post(auth);
+      expect(res.status).toBe(401);
+      bodies.push(await res.text());
+    }
+    expect((await post(`Bearer ${RECEIVER_KEY}`)).status).toBe(202);
+    await eventually(() => cap.requests.length === 0 && readFileSync(`${dir}/dlq.jsonl`, 'utf8').length > 0, 10_000, 'the refused export in the dead-letter file');
+    expect(cap.requests).toHaveLength(0);
+    const metrics = await (await fetch(`http://127.0.0.1:${tport}/metrics`)).text();
+    const dlqStats = await (await fetch(`http://127.0.0.1:${tport}/api/v1/debug/dlq-stats`)).text();
+    const health = await (await fetch(`http://127.0.0.1:${tport}/healthz`)).text();
+    child.proc.kill('SIGTERM');
+    await child.exited;
+    const everything = [
+      ...bodies, metrics, dlqStats, health, child.stdout, child.stderr,
+      readFileSync(`${dir}/dlq.jsonl`, 'utf8'), readFileSync(`${dir}/debug.jsonl`, 'utf8'),
+    ].join('\n');
+    expect(child.stderr).toContain('"level":20'); // debug logging really was on
+    for (const secret of [RECEIVER_KEY, EXPORTER_KEY, GUESSED]) expect(everything).not.toContain(secret);
+  });
+});
