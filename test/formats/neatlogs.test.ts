@@ -3,7 +3,7 @@ import { Canonical, GenAI, StatusCode, newSpan, tracesOf, type Span, type Teleme
 import { InputError } from '../../src/formats/errors.js';
 import neatlogs, { decodeNeatlogsBatch, encodeNeatlogs } from '../../src/formats/neatlogs/index.js';
 import { findFormat } from '../../src/formats/registry.js';
-import { TRUNCATION_MARKER_PREFIX } from '../../src/formats/netra/content-truncation.js';
+import { TRUNCATION_MARKER_PREFIX } from '../../src/formats/shared/content-truncation.js';
 import { NEATLOGS_CURL, NEATLOGS_ERROR, NEATLOGS_EXAMPLES, NEATLOGS_NESTED_AS_PRINTED, NEATLOGS_PYTHON } from './neatlogs.examples.js';
 import { baseConfig, dropNulls } from './netra.helpers.js';
 

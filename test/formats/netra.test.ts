@@ -3,7 +3,7 @@ import { Canonical, GenAI, StatusCode, newSpan, tracesOf, type Attributes, type 
 import { InputError } from '../../src/formats/errors.js';
 import netra, { decodeNetraNdjson, encodeNetra, encodeNetraEvent } from '../../src/formats/netra/index.js';
 import { findFormat } from '../../src/formats/registry.js';
-import { TRUNCATION_MARKER_PREFIX } from '../../src/formats/netra/content-truncation.js';
+import { TRUNCATION_MARKER_PREFIX } from '../../src/formats/shared/content-truncation.js';
 import { NETRA_CURL_EXAMPLE, NETRA_DOC_EXAMPLE, NETRA_GO_EXAMPLE, NETRA_PYTHON_EXAMPLE } from './netra.examples.js';
 import { baseConfig, dropNulls, gunzipLines, uncompressedSize } from './netra.helpers.js';
 

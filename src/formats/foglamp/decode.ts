@@ -17,7 +17,7 @@ import {
   type JsonObject,
 } from '../json.js';
 import type { DecodeLimits, DecodeResult } from '../types.js';
-import { countValue, decodeContent, parseJsonText, quote, sameValue, secondsFromMs } from './codec-tools.js';
+import { countValue, decodeContent, parseJsonText, quote, sameValue, secondsFromMs } from '../shared/codec-tools.js';
 import {
   FOGLAMP_MAX_TRACES, FOGLAMP_MIN_TRACES, FOGLAMP_VERSION, INHERITED_METADATA_KEYS, MARK, P, SPAN_KEYS,
   TRACE_KEYS, TRACE_METADATA_KEYS, kindFromSpanType, spanTypeFromKind,

@@ -13,7 +13,7 @@ import {
 import type { JsonObject } from '../json.js';
 import {
   contentAsText, leftoverAttributes, msFromNano, msFromSeconds, numberOf, readContent, sameValue, truncateUtf8,
-} from './codec-tools.js';
+} from '../shared/codec-tools.js';
 import {
   FOGLAMP_MAX_TRACES, FOGLAMP_VERSION, INHERITED_METADATA_KEYS, P, SPAN_KEYS, TRACE_METADATA_KEYS,
   kindFromSpanType, spanTypeFromKind,

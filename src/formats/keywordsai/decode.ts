@@ -18,7 +18,7 @@ import {
 import type { DecodeLimits, DecodeResult } from '../types.js';
 import {
   MIME_KEY, countValue, decodeContent, nanoFromSecondsExact, parseJsonText, quote, sameValue, secondsFromNano,
-} from '../foglamp/codec-tools.js';
+} from '../shared/codec-tools.js';
 import {
   ABSENT_FIELDS, MARK, OMITTABLE_FIELDS, P, STRUCTURED, TOP_LEVEL_TOKENS, kindFromLogType, logTypeFromKind,
   operationFromLogType,

@@ -14,7 +14,7 @@ import {
 import type { JsonObject } from '../json.js';
 import {
   contentAsText, leftoverAttributes, numberOf, readContent, secondsFromNano, truncateUtf8, type Content,
-} from '../foglamp/codec-tools.js';
+} from '../shared/codec-tools.js';
 import { isoForKeywordsAi } from './time.js';
 import {
   ABSENT_FIELDS, KEYWORDSAI_DEFAULT_MAX_BYTES, KEYWORDSAI_DEFAULT_MAX_LOGS, P, STRUCTURED, TOP_LEVEL_TOKENS,

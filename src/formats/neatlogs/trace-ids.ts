@@ -1,4 +1,4 @@
-import { traceIdFrom } from '../netra/ids.js';
+import { traceIdFrom } from '../shared/derived-ids.js';
 
 /**
  * Neatlogs has no trace id: a batch is a forest linked by parent_span_id. Every span gets the

@@ -12,19 +12,20 @@
  *   attributes go back to their path.
  */
 import {
-  Canonical, GenAI, StatusCode, aiKindFromOperation, attrNumber, flattenSpans, millisFromNano,
+  Canonical, GenAI, StatusCode, attrNumber, flattenSpans, millisFromNano,
   operationFromAiKind, toJson, toNumber, type Attributes, type SpanWithContext, type Telemetry,
 } from '../../model/index.js';
 import { isObject, type JsonObject } from '../json.js';
 import type { EncodeContext, OutboundRequest } from '../types.js';
-import { genAiMessagesToOpenAi, genAiToChoices, systemInstructionsToOpenAi } from './chat-messages.js';
-import { jsonBytes, truncateJson } from './content-truncation.js';
+import { genAiMessagesToOpenAi, genAiToChoices, systemInstructionsToOpenAi } from '../shared/chat-messages.js';
+import { jsonBytes, truncateJson } from '../shared/content-truncation.js';
 import {
   NETRA_ALIAS_PREFIX, NETRA_ATTRIBUTES_NS, NETRA_CONTAINERS, NETRA_DEFAULT_GZIP_LEVEL, NETRA_DEFAULT_MAX_CONTENT_BYTES,
   NETRA_MAX_REQUEST_BYTES, NETRA_MEDIA_TYPE, NETRA_PATH, NETRA_PREFIX, type NetraSpanPolicy,
 } from './contract.js';
 import { GENERATION_CONFIG_PRIMARY } from './decode.js';
 import { spanEventUuid } from './ids.js';
+import { LLM_OPERATIONS, aiKindOf } from '../shared/ai-kind.js';
 
 export interface NetraEncodeOptions {
   spanPolicy: NetraSpanPolicy;
@@ -56,20 +57,6 @@ const CONSUMED = new Set<string>([
   GenAI.requestTemperature, GenAI.requestTopP, GenAI.requestTopK, GenAI.requestMaxTokens, GenAI.requestSeed,
   GenAI.requestStopSequences, GenAI.requestStream,
 ]);
-
-const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'completion', 'generate', 'embeddings']);
-
-/** The AI kind of a span, as far as the model says it. */
-export function aiKindOf(attrs: Attributes): string | undefined {
-  const k = attrs[Canonical.spanKind];
-  if (typeof k === 'string' && k !== '') return k.toUpperCase();
-  const op = attrs[GenAI.operationName];
-  const fromOp = aiKindFromOperation(typeof op === 'string' ? op : undefined);
-  if (fromOp) return fromOp;
-  if (typeof op === 'string' && LLM_OPERATIONS.has(op)) return 'LLM';
-  if (attrs[GenAI.requestModel] !== undefined || attrs[GenAI.responseModel] !== undefined) return 'LLM';
-  return undefined;
-}
 
 export function isLlmOperation(attrs: Attributes): boolean {
   const k = aiKindOf(attrs);

@@ -8,7 +8,16 @@
  * GenAI shape:   {role, parts: [{type:"text", content} | {type:"tool_call", id, name, arguments}
  *                 | {type:"tool_call_response", id, response} | other part], name?, finish_reason?}
  *
- * Shared by the foglamp and keywordsai codecs (both vendors use this message dialect).
+ * Shared by the foglamp and keywordsai codecs (both vendors use this message dialect), through
+ * codec-tools.ts' decodeContent/readContent.
+ *
+ * Not the same conversion as chat-messages.ts (Netra, Neatlogs), on purpose: this one converts
+ * best-effort (extra message keys make it refuse, but e.g. `image_url` parts stay generic parts
+ * and a one-part text array becomes a string) and its callers check the round trip, keeping the
+ * vendor's verbatim text in `input.value`/`output.value` when it would not come back exactly.
+ * chat-messages.ts is lossless by itself (every message key is carried, `image_url` becomes a
+ * GenAI `uri` part) and refuses whatever it cannot give back. Merging them would change what
+ * either pair of codecs writes.
  */
 import { isObject, type JsonObject } from '../json.js';
 

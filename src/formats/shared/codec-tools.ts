@@ -11,7 +11,7 @@ import { join, typeName, type JsonObject } from '../json.js';
 import {
   fromGenAiMessages, readGenAiMessages, systemMessageFrom, toGenAiMessages,
   type Direction, type GenAiMessage,
-} from './chat-messages.js';
+} from './chat-messages-checked.js';
 
 // ------------------------------------------------------------------ comparison
 
