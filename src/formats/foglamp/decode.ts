@@ -9,7 +9,7 @@
  */
 import {
   Canonical, GenAI, SpanKind, StatusCode, fromJson, nanoFromMillis, newSpan, tracesOf,
-  type Attributes, type AnyValue, type Span, type SpanStatus, type Telemetry,
+  type AnyValue, type Span, type SpanStatus, type Telemetry,
 } from '../../model/index.js';
 import { InputError, fail } from '../errors.js';
 import {
@@ -17,7 +17,9 @@ import {
   type JsonObject,
 } from '../json.js';
 import type { DecodeLimits, DecodeResult } from '../types.js';
-import { countValue, decodeContent, parseJsonText, quote, sameValue, secondsFromMs } from '../shared/codec-tools.js';
+import {
+  countValue, decodeContent, metadataAttributes, parseJsonText, quote, reservedMetadataKey, sameValue, secondsFromMs, setModel,
+} from '../shared/codec-tools.js';
 import {
   FOGLAMP_MAX_TRACES, FOGLAMP_MIN_TRACES, FOGLAMP_VERSION, INHERITED_METADATA_KEYS, MARK, P, SPAN_KEYS,
   TRACE_KEYS, TRACE_METADATA_KEYS, kindFromSpanType, spanTypeFromKind,
@@ -43,10 +45,6 @@ export const TRACE_FIELD_MAP: Record<string, string> = {
   workflowRunId: Canonical.workflowRunId,
   sessionId: Canonical.sessionId,
 };
-
-function reservedMetadataKey(k: string): boolean {
-  return k.startsWith(P) || k.startsWith(MARK);
-}
 
 export function decodeFoglampBody(body: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
   const doc = parseJsonBody(body, limits);
@@ -101,7 +99,7 @@ function decodeTrace(v: unknown, path: string, out: Span[]): void {
       const inherited: string[] = [];
       for (const [k, raw] of Object.entries(traceMeta)) {
         const value = fromJson(raw);
-        if (reservedMetadataKey(k)) a[`${P}trace.metadata.${k}`] = value;
+        if (reservedMetadataKey(k, P, MARK)) a[`${P}trace.metadata.${k}`] = value;
         else if (a[k] === undefined) {
           a[k] = value;
           inherited.push(k);
@@ -122,26 +120,9 @@ function decodeSpan(s: JsonObject, path: string, traceId: string): Span {
   const endMs = reqNumber(s, 'endTime', path);
   const parentSpanId = optString(s, 'parentSpanId', path);
 
-  const attrs: Attributes = {};
-  const fromMetadata = new Set<string>();
-  const md = optObject(s, 'metadata', path);
-  if (md) {
-    for (const [k, v] of Object.entries(md)) {
-      if (reservedMetadataKey(k)) attrs[`${P}metadata.${k}`] = fromJson(v);
-      else {
-        attrs[k] = fromJson(v);
-        fromMetadata.add(k);
-      }
-    }
-  }
   // A field's value wins over a metadata entry of the same key; a different metadata value is kept.
-  const set = (k: string, v: AnyValue): void => {
-    if (fromMetadata.has(k)) {
-      if (!sameValue(attrs[k], v)) attrs[`${P}metadata.${k}`] = attrs[k]!;
-      fromMetadata.delete(k);
-    }
-    attrs[k] = v;
-  };
+  const meta = metadataAttributes(optObject(s, 'metadata', path), P, MARK);
+  const { attrs, fromMetadata, set, setAside } = meta;
 
   const spanType = optString(s, 'spanType', path);
   if (spanType !== undefined) {
@@ -164,11 +145,7 @@ function decodeSpan(s: JsonObject, path: string, traceId: string): Span {
   const provider = optString(s, 'provider', path);
   if (provider !== undefined) set(GenAI.providerName, provider);
   const modelId = optString(s, 'modelId', path);
-  if (modelId !== undefined) {
-    set(GenAI.responseModel, modelId);
-    // A request model named in metadata (e.g. an alias) is more precise than modelId.
-    if (!fromMetadata.has(GenAI.requestModel)) set(GenAI.requestModel, modelId);
-  }
+  if (modelId !== undefined) setModel(meta, modelId);
 
   const usage = optObject(s, 'usage', path);
   if (usage) {
@@ -190,13 +167,7 @@ function decodeSpan(s: JsonObject, path: string, traceId: string): Span {
   for (const dir of ['input', 'output'] as const) {
     const text = optString(s, dir, path);
     if (text === undefined) continue;
-    for (const k of dir === 'input' ? [GenAI.inputMessages, Canonical.inputValue] : [GenAI.outputMessages, Canonical.outputValue]) {
-      if (fromMetadata.has(k)) {
-        attrs[`${P}metadata.${k}`] = attrs[k]!;
-        delete attrs[k];
-        fromMetadata.delete(k);
-      }
-    }
+    for (const k of dir === 'input' ? [GenAI.inputMessages, Canonical.inputValue] : [GenAI.outputMessages, Canonical.outputValue]) setAside(k);
     decodeContent(attrs, dir, text, parseJsonText(text), false);
   }
 

@@ -8,11 +8,11 @@
  */
 import {
   Canonical, GenAI, StatusCode, aiKindFromOperation, attrString, flattenSpans, toJson,
-  type Attributes, type SpanWithContext, type Telemetry,
+  type SpanWithContext, type Telemetry,
 } from '../../model/index.js';
 import type { JsonObject } from '../json.js';
 import {
-  contentAsText, leftoverAttributes, msFromNano, msFromSeconds, numberOf, readContent, sameValue, truncateUtf8,
+  contentAsText, countsOf, metadataOf, modelOf, msFromNano, msFromSeconds, numberOf, readContent, sameValue, truncateUtf8,
 } from '../shared/codec-tools.js';
 import {
   FOGLAMP_MAX_TRACES, FOGLAMP_VERSION, INHERITED_METADATA_KEYS, P, SPAN_KEYS, TRACE_METADATA_KEYS,
@@ -157,20 +157,10 @@ function encodeSpan(s: SpanWithContext, trace: TraceChoice, maxContentBytes: num
     out.provider = provider;
     used.add(GenAI.providerName);
   }
-  const model = attrString(a, GenAI.responseModel) ?? attrString(a, GenAI.requestModel);
-  if (model !== undefined) {
-    out.modelId = model;
-    if (attrString(a, GenAI.responseModel) === model) used.add(GenAI.responseModel);
-    if (attrString(a, GenAI.requestModel) === model) used.add(GenAI.requestModel);
-  }
+  const model = modelOf(a, used);
+  if (model !== undefined) out.modelId = model;
 
-  const usage: JsonObject = {};
-  for (const [field, key] of Object.entries(USAGE_MAP)) {
-    const n = numberOf(a[key]);
-    if (n === undefined) continue;
-    usage[field] = n;
-    used.add(key);
-  }
+  const usage = countsOf(a, USAGE_MAP, used);
   for (const k in a) if (k.startsWith(`${P}usage.`)) usage[k.slice(`${P}usage.`.length)] ??= toJson(a[k]);
   if (Object.keys(usage).length > 0) out.usage = usage;
 
@@ -201,12 +191,7 @@ function encodeSpan(s: SpanWithContext, trace: TraceChoice, maxContentBytes: num
     for (const k of inherited) if (typeof k === 'string' && k in trace.metadata && sameValue(a[k], trace.metadata[k] as never)) used.add(k);
   }
 
-  const metadata: JsonObject = {};
-  for (const [k, v] of Object.entries(s.resource)) if (!k.startsWith('switchyard.')) metadata[k] = toJson(v);
-  const left: Attributes = leftoverAttributes(a, used, [P]);
-  for (const [k, v] of Object.entries(left)) metadata[k] = toJson(v);
-  for (const k in a) if (k.startsWith(`${P}metadata.`)) metadata[k.slice(`${P}metadata.`.length)] = toJson(a[k]);
-  if (truncated) metadata[Canonical.contentTruncated] = true;
+  const metadata = metadataOf(s.resource, a, used, P, truncated);
   if (Object.keys(metadata).length > 0) out.metadata = metadata;
 
   // Unknown span fields a Foglamp client sent, kept verbatim.

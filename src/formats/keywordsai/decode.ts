@@ -8,7 +8,7 @@
  */
 import {
   Canonical, GenAI, SpanKind, StatusCode, fromJson, nanoFromIso, newSpan, tracesOf,
-  type AnyValue, type Attributes, type Span, type SpanStatus,
+  type AnyValue, type Span, type SpanStatus,
 } from '../../model/index.js';
 import { InputError, fail } from '../errors.js';
 import {
@@ -17,7 +17,7 @@ import {
 } from '../json.js';
 import type { DecodeLimits, DecodeResult } from '../types.js';
 import {
-  MIME_KEY, countValue, decodeContent, nanoFromSecondsExact, parseJsonText, quote, sameValue, secondsFromNano,
+  MIME_KEY, countValue, decodeContent, metadataAttributes, nanoFromSecondsExact, parseJsonText, quote, secondsFromNano, setModel,
 } from '../shared/codec-tools.js';
 import {
   ABSENT_FIELDS, MARK, OMITTABLE_FIELDS, P, STRUCTURED, TOP_LEVEL_TOKENS, kindFromLogType, logTypeFromKind,
@@ -59,10 +59,6 @@ export const HANDLED_FIELDS = new Set([
   'input', 'output', 'model', 'usage', 'timestamp', 'start_time', 'latency', 'status', 'error_message', 'metadata',
   ...Object.keys(SOFT_FIELDS),
 ]);
-
-function reservedMetadataKey(k: string): boolean {
-  return k.startsWith(P) || k.startsWith(MARK);
-}
 
 export function decodeKeywordsAiBody(body: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
   return decodeKeywordsAiDocument(parseJsonBody(body, limits), limits);
@@ -107,25 +103,8 @@ function decodeLog(o: JsonObject, path: string): Span {
   const workflow = optString(o, 'span_workflow_name', path);
   const model = optString(o, 'model', path);
 
-  const attrs: Attributes = {};
-  const fromMetadata = new Set<string>();
-  const md = optObject(o, 'metadata', path);
-  if (md) {
-    for (const [k, v] of Object.entries(md)) {
-      if (reservedMetadataKey(k)) attrs[`${P}metadata.${k}`] = fromJson(v);
-      else {
-        attrs[k] = fromJson(v);
-        fromMetadata.add(k);
-      }
-    }
-  }
-  const set = (k: string, v: AnyValue): void => {
-    if (fromMetadata.has(k)) {
-      if (!sameValue(attrs[k], v)) attrs[`${P}metadata.${k}`] = attrs[k]!;
-      fromMetadata.delete(k);
-    }
-    attrs[k] = v;
-  };
+  const meta = metadataAttributes(optObject(o, 'metadata', path), P, MARK);
+  const { attrs, fromMetadata, set, setAside } = meta;
 
   if (id !== undefined && id !== spanId) attrs[`${P}id`] = id;
 
@@ -140,10 +119,7 @@ function decodeLog(o: JsonObject, path: string): Span {
     if (op !== undefined && !fromMetadata.has(GenAI.operationName)) set(GenAI.operationName, op);
   }
   if (workflow !== undefined) set(GenAI.workflowName, workflow);
-  if (model !== undefined) {
-    set(GenAI.responseModel, model);
-    if (!fromMetadata.has(GenAI.requestModel)) set(GenAI.requestModel, model);
-  }
+  if (model !== undefined) setModel(meta, model);
 
   // ---- usage (OpenAI arithmetic: inclusive, see module comment)
   const usage = optObject(o, 'usage', path);
@@ -220,13 +196,7 @@ function decodeLog(o: JsonObject, path: string): Span {
     const v = o[dir];
     if (v === undefined || v === null) continue;
     const valueKey = dir === 'input' ? Canonical.inputValue : Canonical.outputValue;
-    for (const k of [dir === 'input' ? GenAI.inputMessages : GenAI.outputMessages, valueKey, MIME_KEY[dir]]) {
-      if (fromMetadata.has(k)) {
-        attrs[`${P}metadata.${k}`] = attrs[k]!;
-        delete attrs[k];
-        fromMetadata.delete(k);
-      }
-    }
+    for (const k of [dir === 'input' ? GenAI.inputMessages : GenAI.outputMessages, valueKey, MIME_KEY[dir]]) setAside(k);
     if (typeof v === 'string') decodeContent(attrs, dir, v, parseJsonText(v), false);
     else {
       decodeContent(attrs, dir, JSON.stringify(v), v, true);

@@ -13,7 +13,7 @@ import {
 } from '../../model/index.js';
 import type { JsonObject } from '../json.js';
 import {
-  contentAsText, leftoverAttributes, numberOf, readContent, secondsFromNano, truncateUtf8, type Content,
+  contentAsText, countsOf, metadataOf, modelOf, numberOf, readContent, secondsFromNano, truncateUtf8, type Content,
 } from '../shared/codec-tools.js';
 import { isoForKeywordsAi } from './time.js';
 import {
@@ -144,32 +144,16 @@ function encodeLog(s: SpanWithContext, trace: TraceInfo, maxContentBytes: number
     out[dir] = v;
   }
 
-  const model = attrString(a, GenAI.responseModel) ?? attrString(a, GenAI.requestModel);
-  if (model !== undefined) {
-    out.model = model;
-    if (attrString(a, GenAI.responseModel) === model) used.add(GenAI.responseModel);
-    if (attrString(a, GenAI.requestModel) === model) used.add(GenAI.requestModel);
-  }
+  const model = modelOf(a, used);
+  if (model !== undefined) out.model = model;
 
   // ---- usage (inclusive both sides)
   const usage: JsonObject = {};
-  const counts: JsonObject = {};
-  for (const [field, key] of Object.entries(USAGE_MAP)) {
-    const n = numberOf(a[key]);
-    if (n === undefined) continue;
-    counts[field] = n;
-    used.add(key);
-  }
+  const counts = countsOf(a, USAGE_MAP, used);
   if (a[TOP_LEVEL_TOKENS] === true) Object.assign(out, counts);
   else Object.assign(usage, counts);
   for (const [obj, map] of [['prompt_tokens_details', PROMPT_DETAILS_MAP], ['completion_tokens_details', COMPLETION_DETAILS_MAP]] as const) {
-    const details: JsonObject = {};
-    for (const [field, key] of Object.entries(map)) {
-      const n = numberOf(a[key]);
-      if (n === undefined) continue;
-      details[field] = n;
-      used.add(key);
-    }
+    const details = countsOf(a, map, used);
     for (const k in a) if (k.startsWith(`${P}usage.${obj}.`)) details[k.slice(`${P}usage.${obj}.`.length)] ??= toJson(a[k]);
     if (Object.keys(details).length > 0) usage[obj] = details;
   }
@@ -219,11 +203,7 @@ function encodeLog(s: SpanWithContext, trace: TraceInfo, maxContentBytes: number
   }
 
   // ---- metadata: resource attributes, then span attributes without a field of their own
-  const metadata: JsonObject = {};
-  for (const [k, v] of Object.entries(s.resource)) if (!k.startsWith('switchyard.')) metadata[k] = toJson(v);
-  for (const [k, v] of Object.entries(leftoverAttributes(a, used, [P]))) metadata[k] = toJson(v);
-  for (const k in a) if (k.startsWith(`${P}metadata.`)) metadata[k.slice(`${P}metadata.`.length)] = toJson(a[k]);
-  if (truncated) metadata[Canonical.contentTruncated] = true;
+  const metadata = metadataOf(s.resource, a, used, P, truncated);
   if (Object.keys(metadata).length > 0) out.metadata = metadata;
 
   // ---- fields KeywordsAI clients sent that have no canonical home, verbatim

@@ -1,9 +1,10 @@
 /**
- * Small helpers shared by the foglamp and keywordsai codecs: value comparison, token counts,
- * time conversions, the input/output content mapping and `max_content_bytes` truncation.
+ * Small helpers shared by the foglamp and keywordsai codecs: value comparison, vendor metadata
+ * ↔ attributes, token counts, time conversions, the input/output content mapping and
+ * `max_content_bytes` truncation.
  */
 import {
-  Canonical, GenAI, fromJson, toJson,
+  Canonical, GenAI, attrString, fromJson, toJson,
   type AnyValue, type Attributes,
 } from '../../model/index.js';
 import { fail } from '../errors.js';
@@ -33,7 +34,111 @@ export function quote(v: string, max = 64): string {
   return JSON.stringify(v.length > max ? v.slice(0, max) + '…' : v);
 }
 
+// ------------------------------------------------------------------ metadata (decode)
+
+/**
+ * A metadata key the codec cannot take as an attribute of the same name: one in the vendor's own
+ * namespace (`prefix`, e.g. "foglamp.") or in Switchyard's bookkeeping for it (`mark`).
+ */
+export function reservedMetadataKey(k: string, prefix: string, mark: string): boolean {
+  return k.startsWith(prefix) || k.startsWith(mark);
+}
+
+export interface MetadataAttributes {
+  /** The span's attributes, starting with its metadata entries. */
+  attrs: Attributes;
+  /** Keys whose value came from metadata and that no field has set yet. */
+  fromMetadata: Set<string>;
+  /** Sets a field's value: it wins over a metadata entry of the same key; a different metadata value is kept as `<prefix>metadata.<key>`. */
+  set(k: string, v: AnyValue): void;
+  /** Moves a metadata entry out of the way to `<prefix>metadata.<key>`, when a field will own that key. */
+  setAside(k: string): void;
+}
+
+/**
+ * Starts a span's attributes from the vendor's `metadata` object: entries become attributes of
+ * the same name, except reserved keys, which are kept as `<prefix>metadata.<key>`.
+ */
+export function metadataAttributes(md: JsonObject | undefined, prefix: string, mark: string): MetadataAttributes {
+  const attrs: Attributes = {};
+  const fromMetadata = new Set<string>();
+  if (md) {
+    for (const [k, v] of Object.entries(md)) {
+      if (reservedMetadataKey(k, prefix, mark)) attrs[`${prefix}metadata.${k}`] = fromJson(v);
+      else {
+        attrs[k] = fromJson(v);
+        fromMetadata.add(k);
+      }
+    }
+  }
+  return {
+    attrs,
+    fromMetadata,
+    set(k, v) {
+      if (fromMetadata.has(k)) {
+        if (!sameValue(attrs[k], v)) attrs[`${prefix}metadata.${k}`] = attrs[k]!;
+        fromMetadata.delete(k);
+      }
+      attrs[k] = v;
+    },
+    setAside(k) {
+      if (fromMetadata.has(k)) {
+        attrs[`${prefix}metadata.${k}`] = attrs[k]!;
+        delete attrs[k];
+        fromMetadata.delete(k);
+      }
+    },
+  };
+}
+
+/**
+ * The vendor's single model field onto the model: it is the response model, and the request model
+ * too unless metadata names one (e.g. an alias), which is more precise. The inverse of modelOf.
+ */
+export function setModel(m: MetadataAttributes, model: string): void {
+  m.set(GenAI.responseModel, model);
+  if (!m.fromMetadata.has(GenAI.requestModel)) m.set(GenAI.requestModel, model);
+}
+
+// ------------------------------------------------------------------ metadata and model (encode)
+
+/**
+ * The vendor's `metadata` object for a span: resource attributes, then the span attributes no
+ * field used, then the metadata entries kept aside on decode (`<prefix>metadata.<key>`), then the
+ * truncation flag.
+ */
+export function metadataOf(resource: Attributes, a: Attributes, used: Set<string>, prefix: string, truncated: boolean): JsonObject {
+  const metadata: JsonObject = {};
+  for (const [k, v] of Object.entries(resource)) if (!k.startsWith('switchyard.')) metadata[k] = toJson(v);
+  for (const [k, v] of Object.entries(leftoverAttributes(a, used, [prefix]))) metadata[k] = toJson(v);
+  for (const k in a) if (k.startsWith(`${prefix}metadata.`)) metadata[k.slice(`${prefix}metadata.`.length)] = toJson(a[k]);
+  if (truncated) metadata[Canonical.contentTruncated] = true;
+  return metadata;
+}
+
+/** The vendor's single model field: the response model, else the request model (marking those it matches as used). */
+export function modelOf(a: Attributes, used: Set<string>): string | undefined {
+  const model = attrString(a, GenAI.responseModel) ?? attrString(a, GenAI.requestModel);
+  if (model !== undefined) {
+    if (attrString(a, GenAI.responseModel) === model) used.add(GenAI.responseModel);
+    if (attrString(a, GenAI.requestModel) === model) used.add(GenAI.requestModel);
+  }
+  return model;
+}
+
 // ------------------------------------------------------------------ counts
+
+/** The numeric attributes named by `map` (vendor field → canonical key) as vendor fields, marking them used. */
+export function countsOf(a: Attributes, map: Record<string, string>, used: Set<string>): JsonObject {
+  const out: JsonObject = {};
+  for (const [field, key] of Object.entries(map)) {
+    const n = numberOf(a[key]);
+    if (n === undefined) continue;
+    out[field] = n;
+    used.add(key);
+  }
+  return out;
+}
 
 /** A token/usage count: non-negative finite number; integers become OTLP ints (bigint). */
 export function countValue(v: unknown, path: string): bigint | number {
