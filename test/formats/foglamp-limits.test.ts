@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Canonical, GenAI, flattenSpans, newSpan, tracesOf, type Span } from '../../src/model/index.js';
-import { InputError } from '../../src/formats/errors.js';
+import { errorOf } from '../helpers/input-error.js';
 import { decodeFoglampBody, decodeFoglampDocument, encodeFoglamp, foglamp } from '../../src/formats/foglamp/index.js';
 import { FOGLAMP_DOC_EXAMPLE } from './foglamp.fixture.js';
 
@@ -12,16 +12,6 @@ function spans(traces: number, perTrace = 1): Span[] {
     }
   }
   return out;
-}
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('foglamp exporter limits', () => {

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Canonical, GenAI, newSpan, tracesOf, type Span } from '../../src/model/index.js';
-import { InputError } from '../../src/formats/errors.js';
+import { errorOf } from '../helpers/input-error.js';
 import { decodeKeywordsAiBody, encodeKeywordsAi, keywordsai } from '../../src/formats/keywordsai/index.js';
 import { KEYWORDSAI_DOC_EXAMPLE } from './keywordsai.fixture.js';
 
 const spans = (n: number, attrs: Record<string, string> = {}): Span[] =>
   Array.from({ length: n }, (_, i) => newSpan({ traceId: `t${i % 7}`, spanId: `s${i}`, name: 'op', startTimeUnixNano: 1_000_000_000n, endTimeUnixNano: 2_000_000_000n, attributes: { ...attrs } }));
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('keywordsai exporter limits', () => {
   it('splits 2,500 logs into requests of at most 1,000 (default) and drops nothing', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/formats/errors.js';
+import { errorOf as thrown } from '../helpers/input-error.js';
 import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../src/formats/otlp/decode-json.js';
 import { otlpJsonCodec } from '../../src/formats/otlp/index.js';
@@ -10,16 +10,6 @@ const limits = DEFAULT_DECODE_LIMITS;
 const body = (o: unknown): Buffer => Buffer.from(JSON.stringify(o));
 const TID = '5b8efff798038103d269b633813fc60c';
 const SID = 'eee19b7ec3c1b174';
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('OTLP/JSON decoding rules', () => {
   it('accepts snake_case keys like lowerCamelCase ones, enums by name, int64 as number or string', () => {
