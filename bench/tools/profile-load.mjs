@@ -14,6 +14,11 @@ const bodies = Array.from({ length: 16 }, () => Buffer.from(encodeTracesProto(tr
 await new Promise((r) => setTimeout(r, 1500));
 const pool = new Pool('http://127.0.0.1:14400', { connections: 8 });
 let n = 0;
+let peak = 0;
+const { readFileSync } = await import('node:fs');
+const sampler = serverPid ? setInterval(() => {
+  try { peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${serverPid}/status`, 'utf8'))[1]) / 1024); } catch {}
+}, 100) : undefined;
 const end = Date.now() + Number(ms);
 await Promise.all(Array.from({ length: 8 }, async () => {
   while (Date.now() < end) {
@@ -21,7 +26,8 @@ await Promise.all(Array.from({ length: 8 }, async () => {
     await r.body.dump();
   }
 }));
-console.log('spans/s', (n * 100) / (Number(ms) / 1000));
+clearInterval(sampler);
+console.log('spans/s', Math.round((n * 100) / (Number(ms) / 1000)), 'peak RSS MiB', Math.round(peak));
 await pool.close();
 if (serverPid) {
   process.kill(Number(serverPid), 'SIGTERM');

@@ -40,7 +40,7 @@ export interface TakeOptions {
  * everything queued or in flight, so memory stays bounded; an entry leaves only when acknowledged.
  */
 export class BoundedQueue {
-  private pending: QueueEntry[] = [];
+  private pending: (QueueEntry | undefined)[] = [];
   private head = 0;
   private pendingItems = 0;
   private usedItems = 0;
@@ -148,7 +148,9 @@ export class BoundedQueue {
     while (this.pendingCount > 0) {
       const e = this.pending[this.head]!;
       if (out.length > 0 && opts.maxItems > 0 && n + e.items > opts.maxItems) break;
-      this.head++;
+      // Drop the slot's reference at once: handed-out batches must not stay reachable from here
+      // until the array is compacted (that kept up to a thousand delivered batches alive).
+      this.pending[this.head++] = undefined;
       out.push(e);
       n += e.items;
       this.pendingItems -= e.items;
@@ -172,7 +174,7 @@ export class BoundedQueue {
 
   /** Entries not yet handed out (for draining a memory queue into the dead-letter file). */
   drainPending(): QueueEntry[] {
-    const out = this.pending.slice(this.head);
+    const out = this.pending.slice(this.head) as QueueEntry[];
     this.pending = [];
     this.head = 0;
     this.pendingItems = 0;

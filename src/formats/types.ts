@@ -121,7 +121,10 @@ export interface OutboundRequest {
   headers?: Record<string, string>;
   /** Items (spans, points, records) this request carries, for counting. */
   items: number;
-  /** The JSON items in the body in order, so that partial rejections can be dead-lettered one by one. */
+  /**
+   * The JSON items in the body in order, so that partial rejections can be dead-lettered one by
+   * one. Only for vendors that answer with per-item failures (InfraSage): it keeps them in memory.
+   */
   records?: unknown[];
 }
 

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Switchyard's own metrics, in the Collector's spirit: per-component counters of items received,
@@ -28,6 +28,11 @@ export class SelfMetrics {
   readonly queueSize = new Gauge({ name: 'switchyard_exporter_queue_size', help: 'Items queued or in flight', labelNames: ['exporter'], registers: [this.registry] });
   readonly queueCapacity = new Gauge({ name: 'switchyard_exporter_queue_capacity', help: 'Queue capacity in items', labelNames: ['exporter'], registers: [this.registry] });
   readonly processorEvents = this.counter('switchyard_processor_events_total', 'Processor events (dropped, redacted, …)', ['processor', 'event']);
+
+  constructor() {
+    // Process and runtime gauges (RSS, heap, external memory, event-loop lag, GC) with a prefix.
+    collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
+  }
 
   private counter(name: string, help: string, labelNames: string[]): Counter<string> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });

@@ -74,7 +74,6 @@ export const foglampExporter: ExporterDefinition = {
       contentType: FOGLAMP_MEDIA_TYPE,
       body: JSON.stringify(b.body),
       items: b.spans,
-      records: b.body.traces,
     }));
   },
 };

@@ -75,7 +75,6 @@ export const keywordsAiExporter: ExporterDefinition = {
       contentType: KEYWORDSAI_MEDIA_TYPE,
       body: b.body,
       items: b.logs.length,
-      records: b.logs,
     }));
   },
 };

@@ -247,6 +247,5 @@ export function encodeNeatlogs(data: Telemetry, ctx: EncodeContext): OutboundReq
     contentType: NEATLOGS_MEDIA_TYPE,
     body: b.text,
     items: b.spans.length,
-    records: b.spans,
   }));
 }
