@@ -40,8 +40,19 @@ export function nanoFromIso(text: string): UnixNano | undefined {
   return BigInt(ms) * NS_PER_MS + fracNs;
 }
 
+let lastNs: UnixNano | undefined;
+let lastIso = '';
+
 /** Formats nanoseconds as RFC 3339 UTC, with as many fraction digits as are needed (none to nine). */
 export function isoFromNano(ns: UnixNano): string {
+  // Metric batches repeat one timestamp for thousands of points: remember the last answer.
+  if (ns === lastNs) return lastIso;
+  lastIso = formatIso(ns);
+  lastNs = ns;
+  return lastIso;
+}
+
+function formatIso(ns: UnixNano): string {
   const ms = ns / NS_PER_MS;
   let rem = ns % 1_000_000_000n;
   if (rem < 0n) rem += 1_000_000_000n;
