@@ -93,7 +93,7 @@ const metricBodies = Array.from({ length: 8 }, () => metricBatch(2000));
 
 function yamlFor(s, sinkUrl, workers, extraQueue = '') {
   const exporters = s.exporters.map((e) => `  ${e}: { endpoint: ${sinkUrl}, api_key: bench-key${extraQueue}${e === 'netra' ? ', span_policy: all' : ''} }`).join('\n');
-  return `receivers:\n  ${s.receiver}: { endpoint: 127.0.0.1:${s.port} }\nprocessors:\n  genai_normalize: {}\n  batch: { send_batch_size: 1000, timeout: 50ms }\nexporters:\n${exporters}\nservice:\n  workers: ${workers}\n  telemetry: { endpoint: 127.0.0.1:${s.port + 100}, logs: { level: warn } }\n  pipelines:\n    ${s.signal}: { receivers: [${s.receiver}], processors: [${s.signal === 'traces' ? 'genai_normalize, ' : ''}batch], exporters: [${s.exporters.join(', ')}] }\n`;
+  return `receivers:\n  ${s.receiver}: { endpoint: 127.0.0.1:${s.port} }\nprocessors:\n  genai_normalize: {}\n  batch: { send_batch_size: 500, timeout: 50ms }\nexporters:\n${exporters}\nservice:\n  workers: ${workers}\n  telemetry: { endpoint: 127.0.0.1:${s.port + 100}, logs: { level: warn } }\n  pipelines:\n    ${s.signal}: { receivers: [${s.receiver}], processors: [${s.signal === 'traces' ? 'genai_normalize, ' : ''}batch], exporters: [${s.exporters.join(', ')}] }\n`;
 }
 
 const SCENARIOS = [

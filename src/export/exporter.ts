@@ -22,7 +22,7 @@ export interface ExporterOptions {
   dataDir?: string;
 }
 
-export const DEFAULT_BATCH: BatchConfig = { send_batch_size: 1000, send_batch_max_size: 0, timeout: 200 };
+export const DEFAULT_BATCH: BatchConfig = { send_batch_size: 500, send_batch_max_size: 0, timeout: 200 };
 
 /**
  * exporterhelper in miniature: a bounded (optionally persistent) queue, `num_consumers` senders

@@ -31,6 +31,17 @@ export class PipelineGraph {
     }
   }
 
+  /**
+   * False when a queue this receiver feeds is already full: checked before decoding, so that an
+   * overloaded process spends nothing on a request it is going to refuse anyway.
+   */
+  canAccept(receiverId: string, bytes: number): boolean {
+    for (const pipelines of this.byReceiver.get(receiverId)?.values() ?? []) {
+      for (const p of pipelines) for (const e of p.exporters) if (!e.hasRoom(1, bytes)) return false;
+    }
+    return true;
+  }
+
   signalsOf(receiverId: string): Signal[] {
     return [...(this.byReceiver.get(receiverId)?.keys() ?? [])];
   }

@@ -66,6 +66,7 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
         if (route.mediaTypes && !route.mediaTypes.includes(info.mediaType)) {
           throw new InputError('Content-Type', `Content-Type "${contentType || '(none)'}" is not supported here; use ${route.mediaTypes.join(' or ')}`, 'unsupported_media_type');
         }
+        if (!deps.graph.canAccept(r.id, raw.length)) throw new BackpressureError('an exporter queue is full', 1);
         const body = await decodeContent(raw, headers['content-encoding'], bodyLimits.maxDecompressedBytes);
         const result = route.decode(body, info, limits);
         const routed = await deps.graph.consume(r.id, result.telemetry, body.length);

@@ -65,7 +65,7 @@ export const queueSchema = z
 export const batchShape = {
   // Smaller than the Collector's 8192: encoding a batch runs on the event loop, so its size bounds
   // the stall every receiver sees (about 30 µs a span for Netra).
-  send_batch_size: z.number().int().min(1).default(1000),
+  send_batch_size: z.number().int().min(1).default(500),
   send_batch_max_size: z.number().int().min(0).default(0),
   timeout: duration.default(200),
 };
