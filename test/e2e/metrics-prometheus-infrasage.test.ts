@@ -184,6 +184,9 @@ interface TapPoint {
   count?: number;
   sum?: number;
   bucketSum?: number;
+  /** Cumulative bucket values by `le`, and quantile values, as the exporter sends them. */
+  buckets?: [string, number][];
+  quantiles?: [string, number][];
   stale: boolean;
 }
 
@@ -201,7 +204,12 @@ function tapPoints(tap: CaptureServer): TapPoint[] {
             else if ('count' in p) {
               const q: TapPoint = { ...base, count: Number(p.count) };
               if (p.sum !== undefined) q.sum = Number(p.sum);
-              if ('bucketCounts' in p) q.bucketSum = p.bucketCounts.reduce((a, b) => a + Number(b), 0);
+              if ('bucketCounts' in p) {
+                q.bucketSum = p.bucketCounts.reduce((a, b) => a + Number(b), 0);
+                let cum = 0;
+                q.buckets = p.bucketCounts.map((c, i) => [i < p.explicitBounds.length ? String(p.explicitBounds[i]) : '+Inf', (cum += Number(c))]);
+              }
+              if ('quantileValues' in p) q.quantiles = p.quantileValues.map((v) => [String(v.quantile), v.value]);
               out.push(q);
             }
           }
@@ -215,13 +223,15 @@ function tapPoints(tap: CaptureServer): TapPoint[] {
 /** The InfraSage records the documented mapping makes of one point (skip = NaN/±Inf/stale). */
 function expectedRecords(p: TapPoint): { key: string; skip: boolean }[] {
   const { 'service.name': sid, ...res } = p.resource;
-  const one = (name: string, value: number) => ({
-    key: JSON.stringify([typeof sid === 'string' ? sid : 'unknown_service', name, value, Number(p.timeUnixNano / 1_000_000n), sortObj({ ...res, ...p.attributes })]),
+  const one = (name: string, value: number, extra: Attributes = {}) => ({
+    key: JSON.stringify([typeof sid === 'string' ? sid : 'unknown_service', name, value, Number(p.timeUnixNano / 1_000_000n), sortObj({ ...res, ...p.attributes, ...extra })]),
     skip: p.stale || !Number.isFinite(value),
   });
   if (p.value !== undefined) return [one(p.name, p.value)];
   const out = [one(`${p.name}_count`, p.count!)];
   if (p.sum !== undefined) out.push(one(`${p.name}_sum`, p.sum));
+  for (const [le, v] of p.buckets ?? []) out.push(one(`${p.name}_bucket`, v, { le }));
+  for (const [quantile, v] of p.quantiles ?? []) out.push(one(p.name, v, { quantile }));
   return out;
 }
 

@@ -205,7 +205,7 @@ describe('infrasage exporter', () => {
       { name: 'h', data: { type: 'histogram', aggregationTemporality: Temporality.CUMULATIVE, dataPoints: [{ attributes: {}, timeUnixNano: NS, count: 3, sum: 1.5, bucketCounts: [3], explicitBounds: [] }] } },
     ] }] }] };
     const [out] = exp.encode(t, ctx(notes));
-    expect((out!.records as { metric_name: string; value: number }[]).map((r) => [r.metric_name, r.value])).toEqual([['g', 1], ['h_count', 3], ['h_sum', 1.5]]);
+    expect((out!.records as { metric_name: string; value: number }[]).map((r) => [r.metric_name, r.value])).toEqual([['g', 1], ['h_count', 3], ['h_sum', 1.5], ['h_bucket', 3]]);
     expect(notes.filter((n) => n[0] === 'skipped').reduce((a, n) => a + n[1], 0)).toBe(3);
   });
 

@@ -6,8 +6,11 @@ import { TYPE_ATTR } from './to-model.js';
 /**
  * Model → InfraSage records (the inverse of to-model.ts):
  * - gauge and sum points → `metric` records (or `slo` / `profile` when `infrasage.type` says so);
- * - histogram, exponential histogram and summary points → two `metric` records, `<name>_count`
- *   and `<name>_sum` (InfraSage has no distribution type; buckets are not sent);
+ * - histogram and summary points → `metric` records the Prometheus way, since InfraSage has no
+ *   distribution type: `<name>_count`, `<name>_sum`, then one `<name>_bucket` per bucket with a
+ *   cumulative value and attribute `le` (the last `+Inf`), or one `<name>` per quantile with
+ *   attribute `quantile`; exponential histograms send `_count`/`_sum` and report their buckets as
+ *   skipped (no fixed bounds to name them by);
  * - log records → `log` records, or `event` when `infrasage.type` = event or eventName is set
  *   (eventName → metric_name); non-string bodies are sent as their JSON text;
  * - spans → `trace` records: metric_name = span name, value = duration in ms, trace_id,
@@ -58,6 +61,22 @@ export function toRecords(data: Telemetry, opts: RecordOptions = {}): InfraSageR
             const stale = ((p.flags ?? 0) & 1) !== 0;
             numeric(`${m.name}_count`, p.count, p.attributes, p.timeUnixNano, stale);
             if (p.sum !== undefined) numeric(`${m.name}_sum`, p.sum, p.attributes, p.timeUnixNano, stale);
+            if (d.type === 'histogram') {
+              const hp = p as typeof d.dataPoints[number];
+              let cumulative = 0;
+              hp.bucketCounts.forEach((c, i) => {
+                cumulative += Number(c);
+                const le = i < hp.explicitBounds.length ? String(hp.explicitBounds[i]) : '+Inf';
+                numeric(`${m.name}_bucket`, cumulative, { ...hp.attributes, le }, hp.timeUnixNano, stale);
+              });
+            } else if (d.type === 'summary') {
+              const sp = p as typeof d.dataPoints[number];
+              for (const q of sp.quantileValues) numeric(m.name, q.value, { ...sp.attributes, quantile: String(q.quantile) }, sp.timeUnixNano, stale);
+            } else if (d.type === 'exponentialHistogram') {
+              const ep = p as typeof d.dataPoints[number];
+              const buckets = (ep.positive?.bucketCounts.length ?? 0) + (ep.negative?.bucketCounts.length ?? 0);
+              if (buckets) opts.skipped?.(buckets, `metric ${m.name}: exponential histogram buckets have no InfraSage form`);
+            }
           }
         }
       }
