@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { Exporter, DEFAULT_BATCH } from './export/exporter.js';
+import { Exporter } from './export/exporter.js';
+import { DEFAULT_BATCH } from './pipeline/config/common-schema.js';
 import type { QueueStorage } from './export/queue.js';
 import { openFileQueueStorage } from './export/file-queue.js';
 import { createLogger, type Logger } from './observe/logger.js';

@@ -22,7 +22,6 @@ export interface ExporterOptions {
   dataDir?: string;
 }
 
-export const DEFAULT_BATCH: BatchConfig = { send_batch_size: 500, send_batch_max_size: 0, timeout: 200 };
 
 /**
  * exporterhelper in miniature: a bounded (optionally persistent) queue, `num_consumers` senders

@@ -70,6 +70,9 @@ export const batchShape = {
   timeout: duration.default(200),
 };
 
+/** The batching an exporter gets when neither it nor its pipeline configures one. */
+export const DEFAULT_BATCH = z.strictObject(batchShape).parse({});
+
 export const exporterBaseShape = {
   endpoint: httpUrl.optional(),
   api_key: z.string().optional(),

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
 import type { Signal } from '../../model/index.js';
-import { SIGNALS } from '../../model/index.js';
 import { type ComponentCatalog, defaultCatalog, receiverSignals } from '../components.js';
-import { exporterBaseShape, receiverBaseShape, duration } from './common-schema.js';
+import { exporterBaseShape, receiverBaseShape, duration, hostPort } from './common-schema.js';
 import { ConfigError, type ConfigIssue, pathText } from './errors.js';
 import { expandEnv } from './expand-env.js';
 import type { ComponentConfig, ExporterConfig, PipelineConfig, ReceiverConfig, SwitchyardConfig } from './model.js';
@@ -20,7 +19,7 @@ const topSchema = z.strictObject({
   service: z.strictObject({
     telemetry: z
       .strictObject({
-        endpoint: z.string().optional(),
+        endpoint: hostPort.optional(),
         logs: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
       })
       .prefault({}),
@@ -157,9 +156,6 @@ export function parseConfig(text: string, opts: LoadOptions = {}): SwitchyardCon
 
   checkRouteClaims(receivers, catalog, add);
   const tEndpoint = cfg.service.telemetry.endpoint;
-  if (tEndpoint !== undefined && !/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]*):\d{1,5}$/.test(tEndpoint)) {
-    add(['service', 'telemetry', 'endpoint'], 'must be host:port, e.g. 127.0.0.1:8888');
-  }
 
   if (issues.length) throw new ConfigError(issues, opts.file);
   return {
@@ -233,4 +229,3 @@ function findLine(doc: Document, lines: LineCounter, path: readonly PropertyKey[
   return undefined;
 }
 
-export { SIGNALS };
