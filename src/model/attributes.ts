@@ -90,21 +90,6 @@ export function attributesFromJson(obj: Record<string, unknown>): Attributes {
   return out;
 }
 
-/**
- * Collects the attributes below `prefix.` back into a nested JSON object, the inverse of
- * flattening a vendor object into `<vendor>.<path>` keys.
- */
-export function collectPrefixed(attrs: Attributes, prefix: string): Record<string, unknown> | undefined {
-  const p = prefix + '.';
-  let out: Record<string, unknown> | undefined;
-  for (const k in attrs) {
-    if (!k.startsWith(p)) continue;
-    out ??= {};
-    out[k.slice(p.length)] = toJson(attrs[k]);
-  }
-  return out;
-}
-
 /** A stable, JSON-safe text form of any value: used for hashing and for string-only targets. */
 export function valueToText(v: AnyValue | undefined): string {
   if (typeof v === 'string') return v;

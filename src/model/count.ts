@@ -31,10 +31,3 @@ export function countItems(t: Telemetry, signal?: Signal): number {
   return n;
 }
 
-export function signalsOf(t: Telemetry): Signal[] {
-  const out: Signal[] = [];
-  if (t.traces?.length) out.push('traces');
-  if (t.metrics?.length) out.push('metrics');
-  if (t.logs?.length) out.push('logs');
-  return out;
-}

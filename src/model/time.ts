@@ -14,9 +14,6 @@ export function millisFromNano(ns: UnixNano): number {
   return Number(ns / NS_PER_MS);
 }
 
-export function nanoFromSeconds(s: number): UnixNano {
-  return nanoFromMillis(s * 1000);
-}
 
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?$/;
 

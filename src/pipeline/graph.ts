@@ -42,9 +42,6 @@ export class PipelineGraph {
     return true;
   }
 
-  signalsOf(receiverId: string): Signal[] {
-    return [...(this.byReceiver.get(receiverId)?.keys() ?? [])];
-  }
 
   /** Items routed per signal, for the receiver's counters. */
   async consume(receiverId: string, data: Telemetry, bytes: number): Promise<Map<Signal, number>> {
