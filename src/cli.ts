@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './pipeline/config/errors.js';
+import { defaultCatalog } from './pipeline/components.js';
 import { loadConfigFile } from './pipeline/config/load.js';
 import { VERSION } from './version.js';
 
@@ -74,7 +75,7 @@ function validate(files: string[]): number {
   let failed = 0;
   for (const f of files) {
     try {
-      const cfg = loadConfigFile(f);
+      const cfg = loadConfigFile(f, { catalog: defaultCatalog() });
       process.stdout.write(`${f}: ok (${cfg.receivers.size} receivers, ${cfg.processors.size} processors, ${cfg.exporters.size} exporters, ${cfg.service.pipelines.length} pipelines)\n`);
     } catch (e) {
       failed++;
@@ -87,7 +88,7 @@ function validate(files: string[]): number {
 async function run(file: string): Promise<number> {
   let config;
   try {
-    config = loadConfigFile(file);
+    config = loadConfigFile(file, { catalog: defaultCatalog() });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;

@@ -1,17 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import { DEFAULT_BATCH } from './export/config.js';
 import { Exporter } from './export/exporter.js';
-import { DEFAULT_BATCH } from './pipeline/config/common-schema.js';
 import type { QueueStorage } from './export/queue.js';
 import { openFileQueueStorage } from './export/file-queue.js';
 import { createLogger, type Logger } from './observe/logger.js';
 import { SelfMetrics } from './observe/self-metrics.js';
 import { defaultCatalog, type ComponentCatalog } from './pipeline/components.js';
-import { normaliseEndpoint } from './pipeline/config/load.js';
+import { batchesOf, normaliseEndpoint } from './pipeline/config/load.js';
 import type { BatchConfig, ExporterConfig, SwitchyardConfig } from './pipeline/config/model.js';
 import { join } from 'node:path';
 import { PipelineGraph, type PipelineRuntime } from './pipeline/graph.js';
+import { PipelineConsumer } from './pipeline/pipeline-consumer.js';
 import { makeRouteHandler } from './server/receiver-handler.js';
 import { localTelemetry, mountTelemetryRoutes, type ServiceState, type TelemetryProvider } from './server/telemetry-routes.js';
 import { VERSION } from './version.js';
@@ -61,7 +62,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       id: e.id,
       definition: catalog.exporters.get(e.type)!,
       config: w === undefined ? e.config : perWorker(e.id, e.config, w, opts.dataDir),
-      batch: e.config.batch ?? batchFor(e.id, config) ?? DEFAULT_BATCH,
+      batch: e.config.batch ?? pipelineBatchOf(e.id, config) ?? DEFAULT_BATCH,
       metrics,
       logger,
       openStorage: opts.openStorage ?? openFileQueueStorage,
@@ -70,15 +71,17 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   }
   await Promise.all([...exporters.values()].map((e) => e.start()));
 
-  const pipelines: PipelineRuntime[] = config.service.pipelines.map((p) => ({
-    config: p,
-    processors: p.processors.map((pid) => {
+  const processors: { shutdown?(): Promise<void> }[] = [];
+  const pipelines: PipelineRuntime[] = config.service.pipelines.map((p) => {
+    const stages = p.processors.map((pid) => {
       const pc = config.processors.get(pid)!;
       const def = catalog.processors.get(pc.type)!;
-      return { id: pid, processor: def.create(pc.config, { id: pid, count: (event, n) => metrics.processorEvents.inc({ processor: pid, event }, n) }) };
-    }),
-    exporters: p.exporters.map((id) => exporters.get(id)!),
-  }));
+      const processor = def.create(pc.config, { id: pid, count: (event, n) => metrics.processorEvents.inc({ processor: pid, event }, n) });
+      processors.push(processor);
+      return { id: pid, processor, mutatesData: def.mutatesData };
+    });
+    return { config: p, consumer: new PipelineConsumer(p.id, stages, p.exporters.map((id) => exporters.get(id)!)) };
+  });
   const graph = new PipelineGraph(pipelines);
 
   const apps = new Map<string, Hono>();
@@ -156,7 +159,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       await Promise.all(first.map(([, s]) => closeServer(s.server)));
       const left = Math.max(0, deadlineMs - (Date.now() - started));
       await Promise.all([...exporters.values()].map((e) => e.shutdown(left)));
-      for (const p of pipelines) for (const { processor } of p.processors) await processor.shutdown?.();
+      for (const processor of processors) await processor.shutdown?.();
       await Promise.all(last.map(([, s]) => closeServer(s.server)));
       state = 'stopped';
       logger.info({ ms: Date.now() - started }, 'stopped');
@@ -175,15 +178,9 @@ function perWorker(id: string, c: ExporterConfig, w: number, dataDir = 'data'): 
   };
 }
 
-function batchFor(exporterId: string, config: SwitchyardConfig): BatchConfig | undefined {
-  for (const p of config.service.pipelines) {
-    if (!p.exporters.includes(exporterId)) continue;
-    for (const pid of p.processors) {
-      const pc = config.processors.get(pid);
-      if (pc?.type === 'batch') return pc.config as unknown as BatchConfig;
-    }
-  }
-  return undefined;
+/** The `batch` processor of the exporter's pipelines (the loader has checked that they agree). */
+function pipelineBatchOf(exporterId: string, config: SwitchyardConfig): BatchConfig | undefined {
+  return batchesOf(exporterId, config)[0]?.config;
 }
 
 function splitEndpoint(endpoint: string): { host: string; port: number } {

@@ -35,13 +35,13 @@ export class DeadLetterFile {
   constructor(public readonly path: string, private readonly exporter: string) {}
 
   /** The whole request failed. */
-  writeRequest(req: OutboundRequest, reason: string, status?: number): Promise<void> {
-    const letter: DeadLetter = { time: new Date().toISOString(), exporter: this.exporter, reason, status, items: req.items, path: req.path, content_type: req.contentType };
+  writeRequest(req: OutboundRequest, reason: string, status?: number, items = req.items): Promise<void> {
+    const letter: DeadLetter = { time: new Date().toISOString(), exporter: this.exporter, reason, status, items, path: req.path, content_type: req.contentType };
     // `req` is the encoder's request: its body is not compressed yet (see compress.ts).
     const body = typeof req.body === 'string' ? Buffer.from(req.body) : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
     if (/json|ndjson|text/.test(req.contentType)) letter.body = body.toString('utf8');
     else letter.body_base64 = body.toString('base64');
-    return this.write([letter], reasonKey(reason, status), req.items);
+    return this.write([letter], reasonKey(reason, status), items);
   }
 
   /** Single records the vendor refused in a partial success. */

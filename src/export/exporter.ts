@@ -1,14 +1,21 @@
 import { join } from 'node:path';
+import type { Consumer, Commit } from '../consumer/consumer.js';
+import { BackpressureError } from '../formats/errors.js';
 import type { ExporterDefinition, OutboundRequest, Transport } from '../formats/types.js';
-import { countItems, mergeTelemetry, serializeTelemetry, splitTelemetry, type Signal, type Telemetry } from '../model/index.js';
-import type { BatchConfig, ExporterConfig } from '../pipeline/config/model.js';
+import { countItems, type Signal, type Telemetry } from '../model/index.js';
 import type { Logger } from '../observe/logger.js';
 import type { SelfMetrics } from '../observe/self-metrics.js';
+import { nextBatch, type Batch } from './batcher.js';
+import { compressLayer } from './compress-layer.js';
+import type { BatchConfig, ExporterConfig } from './config.js';
 import { DeadLetterFile } from './dead-letter.js';
+import { encodeIsolating } from './encode-stage.js';
 import { HttpTransport } from './http-transport.js';
-import { BoundedQueue, type QueueEntry, type QueueStorage } from './queue.js';
-import { sendWithRetry } from './retry.js';
-import { wireBody } from './compress.js';
+import { OutcomeRecorder } from './outcome.js';
+import { BoundedQueue, type QueueStorage } from './queue.js';
+import { retryLayer } from './retry-layer.js';
+import { stack, type Sender } from './sender.js';
+import { timeoutLayer } from './timeout-layer.js';
 
 export interface ExporterOptions {
   id: string;
@@ -17,32 +24,42 @@ export interface ExporterOptions {
   batch: BatchConfig;
   metrics: SelfMetrics;
   logger: Logger;
-  /** Makes a persistent queue's storage for a directory (the reliability layer provides it). */
+  /** Makes a persistent queue's storage for a directory. */
   openStorage?: (dir: string, id: string) => QueueStorage;
   dataDir?: string;
 }
 
-
 /**
- * exporterhelper in miniature: a bounded (optionally persistent) queue, `num_consumers` senders
- * that batch, encode, send with retry and dead-letter what cannot be delivered. Each exporter has
- * its own, so a slow vendor never stalls another.
+ * exporterhelper in TypeScript: a stack of small layers over one interface.
+ *
+ *   queue (memory or disk) → batcher → encode (bad items set aside alone)
+ *     → compress → retry → timeout (+ shutdown abort) → transport → outcome
+ *
+ * A format supplies only `encode`, its AnswerRules and, when not HTTP, a transport. Each
+ * exporter has its own queue and consumers, so a slow target never stalls another.
  */
-export class Exporter {
+export class Exporter implements Consumer {
+  readonly mutatesData = false;
   readonly queue: BoundedQueue;
-  readonly deadLetters: DeadLetterFile;
+  readonly outcome: OutcomeRecorder;
   private readonly transport: Transport;
-  private readonly abort = new AbortController();
+  private readonly sender: Sender;
+  private readonly stopping = new AbortController();
   private consumers: Promise<void>[] = [];
   private readonly log: Logger;
   private readonly storage?: QueueStorage;
+  /** sending_queue.enabled: false — a commit resolves only once its data is settled. */
+  private readonly synchronous: boolean;
+  private readonly settled = new Map<number, () => void>();
 
   constructor(private readonly o: ExporterOptions) {
     const q = o.config.sending_queue;
-    const storage = q.storage && o.openStorage ? o.openStorage(q.storage, o.id) : undefined;
-    this.storage = storage;
-    this.queue = new BoundedQueue({ maxItems: q.queue_size, maxBytes: q.queue_bytes }, storage);
-    this.deadLetters = new DeadLetterFile(o.config.dead_letter_path ?? join(o.dataDir ?? 'data', 'dead-letter', `${o.id.replace(/[^\w.-]/g, '_')}.jsonl`), o.id);
+    this.synchronous = !q.enabled;
+    this.storage = q.storage && q.enabled && o.openStorage ? o.openStorage(q.storage, o.id) : undefined;
+    this.queue = new BoundedQueue({ maxItems: q.queue_size, maxBytes: q.queue_bytes }, this.storage);
+    this.log = o.logger.child({ exporter: o.id });
+    const deadLetterPath = o.config.dead_letter_path ?? join(o.dataDir ?? 'data', 'dead-letter', `${o.id.replace(/[^\w.-]/g, '_')}.jsonl`);
+    this.outcome = new OutcomeRecorder(o.id, o.metrics, this.log, new DeadLetterFile(deadLetterPath, o.id));
     this.transport =
       o.definition.createTransport?.(o.config) ??
       new HttpTransport({
@@ -52,14 +69,28 @@ export class Exporter {
         auth: o.definition.auth,
         apiKey: o.config.api_key,
         headers: o.config.headers,
-        interpret: o.definition.interpret,
+        answers: o.definition.answers,
       });
-    this.log = o.logger.child({ exporter: o.id });
+    this.sender = stack(
+      this.transport,
+      compressLayer,
+      retryLayer(o.config.retry_on_failure, {
+        onRetry: (reason, status, attempt, delay) => {
+          o.metrics.exporterRetries.inc({ exporter: o.id });
+          this.log.warn({ attempt, delay_ms: Math.round(delay), status, reason }, 'retrying request');
+        },
+      }),
+      timeoutLayer(o.config.timeout),
+    );
     o.metrics.queueCapacity.set({ exporter: o.id }, q.queue_size);
   }
 
   get id(): string {
     return this.o.id;
+  }
+
+  get deadLetters(): DeadLetterFile {
+    return this.outcome.deadLetters;
   }
 
   async start(): Promise<void> {
@@ -79,11 +110,17 @@ export class Exporter {
     return this.queue.hasRoom(items, bytes);
   }
 
-  /** Queues a batch; false when the queue is full (the receiver then pushes back). */
-  async enqueue(signal: Signal, data: Telemetry, items: number, bytes: number): Promise<boolean> {
-    const ok = await this.queue.offer(signal, data, items, bytes);
+  prepare(signal: Signal, data: Telemetry, bytes: number): Commit {
+    const items = countItems(data, signal);
+    if (!this.queue.hasRoom(items, bytes)) throw new BackpressureError(`exporter "${this.id}" queue is full`, 1);
+    return () => this.enqueue(signal, data, items, bytes);
+  }
+
+  private async enqueue(signal: Signal, data: Telemetry, items: number, bytes: number): Promise<void> {
+    const seq = await this.queue.offer(signal, data, items, bytes);
     this.updateQueueGauge();
-    return ok;
+    if (seq === undefined) throw new BackpressureError(`exporter "${this.id}" queue is full`, 1);
+    if (this.synchronous) await new Promise<void>((resolve) => this.settled.set(seq, resolve));
   }
 
   private updateQueueGauge(): void {
@@ -91,106 +128,63 @@ export class Exporter {
   }
 
   private async consume(): Promise<void> {
-    const b = this.o.batch;
     for (;;) {
-      const entries = await this.queue.take({ targetItems: b.send_batch_size, maxItems: b.send_batch_max_size, lingerMs: b.timeout });
-      if (entries.length === 0) return;
+      const batch = await nextBatch(this.queue, this.o.batch);
+      if (!batch) return;
       let delivered = true;
       try {
-        delivered = await this.deliver(entries);
+        delivered = await this.deliver(batch);
       } catch (e) {
         this.log.error({ err: (e as Error).message }, 'unexpected failure while exporting; dead-lettering the batch');
-        for (const e2 of entries) await this.deadLetters.writeRaw(`internal error: ${(e as Error).message}`, e2.items, serializeTelemetry(e2.data));
+        for (const entry of batch.entries) await this.outcome.setAside(entry.signal, entry.data, entry.items, 'internal_error', (e as Error).message);
       }
       // A persistent queue keeps what an interrupted shutdown did not deliver; it replays on start.
-      if (delivered || !this.queue.persistent) await this.queue.ack(entries);
+      if (delivered || !this.queue.persistent) await this.queue.ack(batch.entries);
+      for (const entry of batch.entries) {
+        this.settled.get(entry.seq)?.();
+        this.settled.delete(entry.seq);
+      }
       this.updateQueueGauge();
     }
   }
 
-  /** Sends the entries; false only when shutdown interrupted delivery. */
-  private async deliver(entries: QueueEntry[]): Promise<boolean> {
-    const bySignal = new Map<Signal, Telemetry[]>();
-    for (const e of entries) {
-      let list = bySignal.get(e.signal);
-      if (!list) bySignal.set(e.signal, (list = []));
-      list.push(e.data);
-    }
-    for (const [signal, parts] of bySignal) {
-      const merged = mergeTelemetry(parts);
-      for (const piece of splitTelemetry(merged, this.o.batch.send_batch_max_size)) {
-        let requests: OutboundRequest[];
-        try {
-          requests = this.o.definition.encode(piece, {
-            config: this.o.config,
-            note: (event, count) => this.o.metrics.exporterTransformed.inc({ exporter: this.id, event }, count),
-          });
-        } catch (e) {
-          const items = countItems(piece);
-          this.o.metrics.exporterFailed.inc({ exporter: this.id, signal }, items);
-          this.o.metrics.exporterDeadLettered.inc({ exporter: this.id, reason: 'encode_error' }, items);
-          await this.deadLetters.writeRaw(`encode_error: ${(e as Error).message}`, items, serializeTelemetry(piece));
-          continue;
-        }
-        for (const req of requests) if (!(await this.sendOne(req, signal))) return false;
-      }
+  /** Encodes and sends a batch; false only when shutdown interrupted a persistent queue's delivery. */
+  private async deliver(batch: Batch): Promise<boolean> {
+    const ctx = {
+      config: this.o.config,
+      note: (event: string, count: number) => this.o.metrics.exporterTransformed.inc({ exporter: this.id, event }, count),
+    };
+    for (const { signal, data } of batch.pieces) {
+      const { requests, setAside } = encodeIsolating(this.o.definition, data, ctx);
+      for (const bad of setAside) await this.outcome.setAside(signal, bad.data, bad.items, 'encode_error', bad.error);
+      for (const req of requests) if (!(await this.sendOne(req, signal))) return false;
     }
     return true;
   }
 
   private async sendOne(req: OutboundRequest, signal: Signal): Promise<boolean> {
-    const m = this.o.metrics;
-    // Compressed once, before the first attempt; retries resend the same bytes.
-    const wire = req.contentEncoding ? { ...req, body: await wireBody(req) } : req;
-    const result = await sendWithRetry(this.transport, wire, this.o.config.retry_on_failure, this.abort.signal, {
-      onRetry: (r, attempt, delay) => {
-        m.exporterRetries.inc({ exporter: this.id });
-        this.log.warn({ attempt, delay_ms: Math.round(delay), status: r.status, reason: r.reason }, 'retrying request');
-      },
-    });
-    switch (result.kind) {
-      case 'ok':
-        m.exporterRequests.inc({ exporter: this.id, outcome: 'ok' });
-        m.exporterSent.inc({ exporter: this.id, signal }, req.items);
-        return true;
-      case 'partial': {
-        const rejected = result.rejected;
-        m.exporterRequests.inc({ exporter: this.id, outcome: 'partial' });
-        m.exporterSent.inc({ exporter: this.id, signal }, req.items - rejected.length);
-        m.exporterFailed.inc({ exporter: this.id, signal }, rejected.length);
-        for (const r of rejected) m.exporterDeadLettered.inc({ exporter: this.id, reason: r.reason.split(/[:\s]/)[0] || 'rejected' });
-        await this.deadLetters.writeRecords(rejected.map((r) => ({ record: req.records?.[r.index], reason: r.reason })), req);
-        return true;
-      }
-      case 'aborted':
-      case 'reject':
-      case 'gave_up': {
-        // A persistent queue keeps an interrupted request for replay; a memory queue cannot, so
-        // it goes to the dead-letter file rather than silently away.
-        if (result.kind === 'aborted' && this.queue.persistent) return false;
-        const status = 'status' in result ? result.status : undefined;
-        m.exporterRequests.inc({ exporter: this.id, outcome: result.kind });
-        m.exporterFailed.inc({ exporter: this.id, signal }, req.items);
-        m.exporterDeadLettered.inc({ exporter: this.id, reason: status ? `http_${status}` : result.kind }, req.items);
-        this.log.error({ status, reason: result.reason, items: req.items }, 'request dead-lettered');
-        await this.deadLetters.writeRequest(req, result.reason, status);
-        return true;
-      }
-    }
+    const result = await this.sender.send(req, this.stopping.signal);
+    if (result.kind === 'retry') throw new Error('retry layer returned a retryable result');
+    // A persistent queue keeps an interrupted request for replay; a memory queue cannot, so it
+    // goes to the dead-letter file rather than silently away.
+    if (result.kind === 'aborted' && this.queue.persistent) return false;
+    await this.outcome.request(req, signal, result);
     return true;
   }
 
-  /** Stops taking work, drains within the deadline, keeps (persistent) or dead-letters the rest. */
+  /**
+   * Stops taking work and drains within the deadline; then aborts what is in flight. What is
+   * left stays on disk (persistent queue) or goes to the dead-letter file (memory queue).
+   */
   async shutdown(deadlineMs: number): Promise<void> {
     this.queue.close();
-    const drained = Promise.all(this.consumers);
-    const timer = setTimeout(() => this.abort.abort(), deadlineMs);
-    await drained;
+    const timer = setTimeout(() => this.stopping.abort(), deadlineMs);
+    await Promise.all(this.consumers);
     clearTimeout(timer);
     if (!this.queue.persistent) {
       for (const e of this.queue.drainPending()) {
-        this.o.metrics.exporterDeadLettered.inc({ exporter: this.id, reason: 'shutdown' }, e.items);
-        await this.deadLetters.writeRaw('shutdown: not delivered before the drain deadline', e.items, serializeTelemetry(e.data));
+        await this.outcome.setAside(e.signal, e.data, e.items, 'shutdown', 'not delivered before the drain deadline');
+        this.settled.get(e.seq)?.();
       }
     }
     await this.transport.close?.();

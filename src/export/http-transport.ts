@@ -1,6 +1,9 @@
 import { Pool } from 'undici';
-import type { AuthSpec, ExporterDefinition, OutboundRequest, SendResult, Transport } from '../formats/types.js';
-import { parseRetryAfter } from './retry-after.js';
+import type { AnswerRules, AuthSpec, OutboundRequest, SendResult, Transport } from '../formats/types.js';
+import { classifyAnswer } from './classify.js';
+
+/** The most of a target's answer Switchyard reads (the Collector reads 64 KiB of an OTLP answer). */
+export const MAX_ANSWER_BYTES = 64 * 1024;
 
 export interface HttpTransportOptions {
   endpoint: string;
@@ -9,13 +12,13 @@ export interface HttpTransportOptions {
   auth?: AuthSpec;
   apiKey?: string;
   headers?: Record<string, string>;
-  interpret?: ExporterDefinition['interpret'];
+  answers?: AnswerRules;
   userAgent?: string;
 }
 
 /**
- * One POST per request over a keep-alive connection pool. Knows nothing of retry: it reports
- * what the server said as a SendResult and lets the retry layer decide.
+ * The innermost layer: one POST per attempt over a keep-alive pool. It knows nothing of retry
+ * or compression; it reads at most MAX_ANSWER_BYTES of the answer and classifies it.
  */
 export class HttpTransport implements Transport {
   private readonly pool: Pool;
@@ -38,21 +41,14 @@ export class HttpTransport implements Transport {
     }
   }
 
-  async send(request: OutboundRequest): Promise<SendResult> {
+  async send(request: OutboundRequest, signal?: AbortSignal): Promise<SendResult> {
     const headers: Record<string, string> = { ...this.fixedHeaders, 'content-type': request.contentType, ...(request.headers ?? {}) };
     if (request.contentEncoding) headers['content-encoding'] = request.contentEncoding;
-    const res = await this.pool.request({
-      method: 'POST',
-      path: this.basePath + request.path,
-      headers,
-      body: request.body,
-      signal: AbortSignal.timeout(this.opts.timeoutMs),
-    });
-    const body = Buffer.from(await res.body.arrayBuffer());
+    const res = await this.pool.request({ method: 'POST', path: this.basePath + request.path, headers, body: request.body, signal });
+    const body = await readCapped(res.body, MAX_ANSWER_BYTES);
     const resHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') resHeaders[k] = v;
-    const custom = this.opts.interpret?.(res.statusCode, resHeaders, body, request);
-    return custom ?? defaultInterpret(res.statusCode, resHeaders, body);
+    return classifyAnswer({ status: res.statusCode, headers: resHeaders, body }, request, this.opts.answers);
   }
 
   async close(): Promise<void> {
@@ -60,11 +56,16 @@ export class HttpTransport implements Transport {
   }
 }
 
-/** DESIGN §7: 2xx delivered; 429 and 5xx retried (Retry-After honoured); other 4xx refused for good. */
-export function defaultInterpret(status: number, headers: Record<string, string>, body: Buffer): SendResult {
-  if (status >= 200 && status < 300) return { kind: 'ok' };
-  const text = body.subarray(0, 512).toString('utf8').replace(/\s+/g, ' ').trim();
-  const reason = `HTTP ${status}${text ? `: ${text}` : ''}`;
-  if (status === 429 || status >= 500) return { kind: 'retry', reason, status, retryAfterMs: parseRetryAfter(headers['retry-after']) };
-  return { kind: 'reject', reason, status };
+/** Reads up to `max` bytes and discards the rest, so a huge answer never sits in memory. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy?(): void }, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of body) {
+    if (n < max) {
+      const take = chunk.subarray(0, max - n);
+      chunks.push(take);
+      n += take.length;
+    }
+  }
+  return Buffer.concat(chunks, n);
 }

@@ -86,11 +86,11 @@ export class BoundedQueue {
   }
 
   /**
-   * Adds a batch; false when full. Resolves after the entry is durable (persistent queues), which
-   * is what a receiver waits for before acknowledging.
+   * Adds a batch; its sequence number, or undefined when full. Resolves after the entry is
+   * durable (persistent queues), which is what a receiver waits for before acknowledging.
    */
-  async offer(signal: Signal, data: Telemetry, items: number, bytes: number): Promise<boolean> {
-    if (this.closed || !this.hasRoom(items, bytes)) return false;
+  async offer(signal: Signal, data: Telemetry, items: number, bytes: number): Promise<number | undefined> {
+    if (this.closed || !this.hasRoom(items, bytes)) return undefined;
     const entry: QueueEntry = { seq: this.nextSeq++, signal, data, items, bytes };
     this.usedItems += items;
     this.usedBytes += bytes;
@@ -104,7 +104,7 @@ export class BoundedQueue {
       }
     }
     this.pushPending(entry);
-    return true;
+    return entry.seq;
   }
 
   private pushPending(e: QueueEntry): void {

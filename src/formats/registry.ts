@@ -1,4 +1,5 @@
 import type { FormatDefinition } from './types.js';
+import { debugFormat } from './debug/index.js';
 import { prometheusRemoteWrite } from './prometheus/index.js';
 import { infrasage } from './infrasage/index.js';
 import { foglamp } from './foglamp/index.js';
@@ -19,6 +20,7 @@ const FORMATS: FormatDefinition[] = [
   neatlogsFormat,
   otlpFormat,
   otlpHttpFormat,
+  debugFormat,
 ];
 
 export function allFormats(): readonly FormatDefinition[] {

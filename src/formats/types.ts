@@ -128,52 +128,78 @@ export interface OutboundRequest {
   records?: unknown[];
 }
 
+/** What one attempt at sending one request came to. */
 export type SendResult =
-  | { kind: 'ok'; duplicates?: number }
+  | { kind: 'ok' }
   | { kind: 'retry'; reason: string; status?: number; retryAfterMs?: number }
   | { kind: 'reject'; reason: string; status?: number }
-  /** Some items refused as invalid: dead-letter them, do not retry. */
-  | { kind: 'partial'; rejected: { index: number; reason: string }[] };
+  /** Delivered, but the target refused some items as invalid: never retried. */
+  | { kind: 'partial'; rejected: ItemRefusals };
 
-export interface EncodeContext {
-  /** Exporter config, after validation (common keys plus the format's own). */
-  config: ExporterConfigBase & Record<string, unknown>;
+/**
+ * A target's per-item answer. `byIndex` names the refused records (InfraSage `failures`); OTLP's
+ * `partial_success` says only how many, so `count` is all there is.
+ */
+export interface ItemRefusals {
+  count: number;
+  byIndex?: { index: number; reason: string }[];
+  message?: string;
+}
+
+export interface EncodeContext<C = FormatOptions> {
+  /** The format's own config keys (validated, defaults applied), plus `max_content_bytes`. */
+  config: C;
   /** Called for each item the encoder had to change or skip, for /metrics and logs. */
   note?(event: 'truncated' | 'skipped' | 'split', count: number, reason: string): void;
 }
 
-export interface ExporterDefinition {
+/** Options every encoder may read: the exporter's `max_content_bytes` and the format's own keys. */
+export type FormatOptions = { max_content_bytes?: number } & Record<string, unknown>;
+
+/** The options an encoder gets for a format whose own keys are `S`. */
+export type OptionsOf<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>> & { max_content_bytes?: number };
+
+/**
+ * How a target answers, where its protocol differs from the generic HTTP rule (2xx delivered;
+ * 408, 429, 5xx retried; other statuses refused for good). The exporter layers do the rest.
+ */
+export interface AnswerRules {
+  /** Statuses worth retrying, instead of 408/429/5xx (OTLP/HTTP: 429, 502, 503, 504). */
+  retryableStatuses?: ReadonlySet<number>;
+  /** Reads a 2xx body for items the target refused; undefined when it refused none. */
+  refusedItems?(body: Buffer, contentType: string | undefined, request: OutboundRequest): ItemRefusals | undefined;
+  /** The target's error message in a non-2xx body, for the dead-letter reason. */
+  errorText?(body: Buffer, contentType: string | undefined): string | undefined;
+}
+
+export interface ExporterDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
   signals: Signal[];
-  configSchema?: z.ZodRawShape;
+  /** The format's own config keys, merged into the common exporter schema. */
+  configSchema?: S;
   auth?: AuthSpec;
   /**
    * Splits and encodes a batch into requests that each respect the vendor's documented limits.
-   * Pure: never mutates `data`.
+   * Pure: never mutates `data`. May throw for data it cannot encode: the exporter then narrows
+   * the batch down to the items that throw and sets those aside alone.
    */
-  encode(data: Telemetry, ctx: EncodeContext): OutboundRequest[];
-  /**
-   * Reads the vendor's answer. The default: 2xx ok; 429, 5xx retry (honouring Retry-After);
-   * other statuses reject.
-   */
-  interpret?(status: number, headers: Record<string, string>, body: Buffer, request: OutboundRequest): SendResult | undefined;
+  encode(data: Telemetry, ctx: EncodeContext<OptionsOf<S>>): OutboundRequest[];
+  answers?: AnswerRules;
   /** A transport other than HTTP (the debug exporter writes to stdout or a file). */
-  createTransport?(config: ExporterConfigBase & Record<string, unknown>): Transport;
+  createTransport?(config: OptionsOf<S>): Transport;
 }
 
-/** One attempt at delivering one encoded request. Retry, timeouts and HTTP are layers of this. */
+/** Gives `encode` the inferred type of the format's own keys. */
+export function defineExporter<S extends z.ZodRawShape>(def: ExporterDefinition<S>): ExporterDefinition {
+  return def as unknown as ExporterDefinition;
+}
+
+/**
+ * One attempt at delivering one encoded request. The exporter's layers (timeout, retry,
+ * compression, outcome) wrap it; `signal` aborts the attempt (timeout or shutdown).
+ */
 export interface Transport {
-  send(request: OutboundRequest): Promise<SendResult>;
+  send(request: OutboundRequest, signal?: AbortSignal): Promise<SendResult>;
   close?(): Promise<void>;
-}
-
-/** Keys every exporter understands (the format adds its own through configSchema). */
-export interface ExporterConfigBase {
-  endpoint?: string;
-  api_key?: string;
-  headers?: Record<string, string>;
-  timeout_ms: number;
-  /** Per-item cap on input/output content; larger content is truncated and marked. */
-  max_content_bytes?: number;
 }
 
 // ---------------------------------------------------------------- offline translation

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BackpressureError } from '../formats/errors.js';
-import { byteSize, batchShape, duration } from './config/common-schema.js';
+import { batchShape } from '../export/config.js';
+import { byteSize, duration } from '../util/schema.js';
 import type { ProcessorDefinition } from './processor-types.js';
 
 /**
@@ -10,6 +11,7 @@ import type { ProcessorDefinition } from './processor-types.js';
  */
 export const batchProcessor: ProcessorDefinition = {
   type: 'batch',
+  mutatesData: false,
   signals: ['traces', 'metrics', 'logs'],
   configSchema: z.strictObject(batchShape),
   create: () => ({ process: (data) => data }),
@@ -29,6 +31,7 @@ const memoryLimiterSchema = z
 /** Refuses data (receivers answer with their retry status) while the heap is over the soft limit. */
 export const memoryLimiterProcessor: ProcessorDefinition<z.infer<typeof memoryLimiterSchema>> = {
   type: 'memory_limiter',
+  mutatesData: false,
   signals: ['traces', 'metrics', 'logs'],
   configSchema: memoryLimiterSchema,
   create(config, ctx) {

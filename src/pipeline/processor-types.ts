@@ -9,6 +9,11 @@ import type { Signal, Telemetry } from '../model/index.js';
 export interface ProcessorDefinition<C = any> {
   type: string;
   signals: Signal[];
+  /**
+   * Whether `process` may change the data it is given. A mutating processor's pipeline gets its
+   * own copy of shared data (the fan-out's clone rule); a read-only one shares it.
+   */
+  mutatesData: boolean;
   configSchema: z.ZodType<C>;
   create(config: C, ctx: ProcessorContext): Processor;
 }
@@ -22,8 +27,8 @@ export interface ProcessorContext {
 
 export interface Processor {
   /**
-   * Transforms one batch of a single signal. May mutate and return its input (the pipeline hands
-   * each pipeline its own copy); returning empty collections drops the items.
+   * Transforms one batch of a single signal. When its definition says `mutatesData`, it may
+   * change and return its input; returning empty collections drops the items.
    */
   process(data: Telemetry, signal: Signal): Telemetry;
   shutdown?(): Promise<void>;

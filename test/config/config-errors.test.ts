@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/pipeline/config/errors.js';
+import { defaultCatalog } from '../../src/pipeline/components.js';
 import { parseConfig } from '../../src/pipeline/config/load.js';
 
 function issuesOf(yaml: string, env: NodeJS.ProcessEnv = {}) {
   try {
-    parseConfig(yaml, { env });
+    parseConfig(yaml, { env, catalog: defaultCatalog() });
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return (e as ConfigError).issues;
@@ -78,18 +79,18 @@ describe('environment expansion', () => {
 
   it('expands ${env:NAME}, ${NAME} and defaults after parsing', () => {
     const env = { HOST: '127.0.0.1', PORT: '4999' };
-    expect(parseConfig(base('${env:HOST}:${PORT}'), { env }).receivers.get('otlp')!.config.endpoint).toBe('127.0.0.1:4999');
-    expect(parseConfig(base('${env:NOHOST:-localhost}:1234'), { env }).receivers.get('otlp')!.config.endpoint).toBe('localhost:1234');
+    expect(parseConfig(base('${env:HOST}:${PORT}'), { env, catalog: defaultCatalog() }).receivers.get('otlp')!.config.endpoint).toBe('127.0.0.1:4999');
+    expect(parseConfig(base('${env:NOHOST:-localhost}:1234'), { env, catalog: defaultCatalog() }).receivers.get('otlp')!.config.endpoint).toBe('localhost:1234');
   });
 
   it('keeps $$ as a literal $ and never re-parses values as YAML', () => {
     const yaml = `receivers: { otlp: {} }\nexporters:\n  debug: {}\n  otlp_http: { endpoint: "http://127.0.0.1:1", headers: { x-token: "a$$b \${env:V}" } }\n${PIPELINE}`;
-    const cfg = parseConfig(yaml, { env: { V: '{ not: yaml }' } });
+    const cfg = parseConfig(yaml, { env: { V: '{ not: yaml }' }, catalog: defaultCatalog() });
     expect(cfg.exporters.get('otlp_http')!.config.headers).toEqual({ 'x-token': 'a$b { not: yaml }' });
   });
 
   it('applies defaults of every component', () => {
-    const cfg = parseConfig(`receivers: { otlp: {} }\nexporters: { debug: {} }${PIPELINE}`, { env: {} });
+    const cfg = parseConfig(`receivers: { otlp: {} }\nexporters: { debug: {} }${PIPELINE}`, { env: {}, catalog: defaultCatalog() });
     const r = cfg.receivers.get('otlp')!.config;
     expect(r.endpoint).toBe('127.0.0.1:4318');
     expect(r.max_request_body_size).toBeGreaterThan(0);

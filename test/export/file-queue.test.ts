@@ -351,7 +351,7 @@ describe('BoundedQueue on a FileQueueStorage', () => {
     const s1 = storage(root);
     const q1 = new BoundedQueue(limits, s1);
     expect(await q1.open()).toBe(0);
-    for (let i = 1; i <= 5; i++) expect(await q1.offer('traces', telemetry(i), 1, 100)).toBe(true);
+    for (let i = 1; i <= 5; i++) expect(await q1.offer('traces', telemetry(i), 1, 100)).toBe(i);
     const taken = await q1.take({ targetItems: 3, maxItems: 0, lingerMs: 0 });
     expect(taken.map((e) => e.seq)).toEqual([1, 2, 3]);
     await q1.ack(taken.slice(0, 2)); // 3 was in flight when the process stopped
@@ -366,7 +366,7 @@ describe('BoundedQueue on a FileQueueStorage', () => {
     expect(again.map((e) => e.seq)).toEqual([3, 4, 5]);
     expect(again[0]!.data).toStrictEqual(telemetry(3));
     // Numbering continues after the replayed entries, so seqs stay unique on disk.
-    expect(await q2.offer('traces', telemetry(6), 1, 100)).toBe(true);
+    expect(await q2.offer('traces', telemetry(6), 1, 100)).toBe(6);
     const fresh = await q2.take({ targetItems: 10, maxItems: 0, lingerMs: 0 });
     expect(fresh.map((e) => e.seq)).toEqual([6]);
     await q2.ack([...again, ...fresh]);

@@ -1,3 +1,4 @@
+import { answerOf } from '../helpers/answer.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InputError } from '../../src/formats/errors.js';
@@ -218,11 +219,11 @@ describe('infrasage exporter', () => {
   it('reads partial success as dead-letter-able rejections, 429/5xx as retry, 4xx as reject', () => {
     const [out] = exp.encode(single(INFRASAGE_DOC_EXAMPLE).telemetry, ctx());
     const body = Buffer.from(JSON.stringify({ status: 'ok', queued: 1, failed: 1, failures: [{ index: 0, error: 'timestamp_too_old', message: 'Timestamp is more than 24h in the past' }] }));
-    expect(exp.interpret!(200, {}, body, out!)).toEqual({ kind: 'partial', rejected: [{ index: 0, reason: 'timestamp_too_old: Timestamp is more than 24h in the past' }] });
-    expect(exp.interpret!(200, {}, Buffer.from('{"status":"ok","queued":1,"failed":0,"failures":[]}'), out!)).toEqual({ kind: 'ok' });
-    expect(exp.interpret!(429, { 'retry-after': '2' }, Buffer.from('{"status":"error","error":"rate_limit_exceeded","message":"quota"}'), out!)).toMatchObject({ kind: 'retry', retryAfterMs: 2000 });
-    expect(exp.interpret!(502, {}, Buffer.from(''), out!)).toMatchObject({ kind: 'retry' });
-    expect(exp.interpret!(400, {}, Buffer.from('{"status":"error","error":"invalid_value","message":"bad"}'), out!)).toMatchObject({ kind: 'reject', reason: expect.stringContaining('invalid_value') });
+    expect(answerOf(exp, 200, {}, body, out!)).toEqual({ kind: 'partial', rejected: { count: 1, byIndex: [{ index: 0, reason: 'timestamp_too_old: Timestamp is more than 24h in the past' }] } });
+    expect(answerOf(exp, 200, {}, Buffer.from('{"status":"ok","queued":1,"failed":0,"failures":[]}'), out!)).toEqual({ kind: 'ok' });
+    expect(answerOf(exp, 429, { 'retry-after': '2' }, Buffer.from('{"status":"error","error":"rate_limit_exceeded","message":"quota"}'), out!)).toMatchObject({ kind: 'retry', retryAfterMs: 2000 });
+    expect(answerOf(exp, 502, {}, Buffer.from(''), out!)).toMatchObject({ kind: 'retry' });
+    expect(answerOf(exp, 400, {}, Buffer.from('{"status":"error","error":"invalid_value","message":"bad"}'), out!)).toMatchObject({ kind: 'reject', reason: expect.stringContaining('invalid_value') });
   });
 });
 
@@ -249,23 +250,23 @@ describe('infrasage exporter against the strict stand-in', () => {
     const [out] = exp.encode(d.telemetry, ctx());
     expect((await post(out!)).status).toBe(401);
     const res = await post(out!, 'isage_k');
-    expect(exp.interpret!(res.status, res.headers, res.body, out!)).toEqual({ kind: 'ok' });
+    expect(answerOf(exp, res.status, res.headers, res.body, out!)).toEqual({ kind: 'ok' });
     expect(standin.received).toHaveLength(4);
 
     // A record too old for the vendor is refused by index and becomes a partial rejection.
     const old: DecodeResult = batch([rec({ timestamp: '2026-04-10T12:00:00Z' })]);
     const [oldOut] = exp.encode(old.telemetry, ctx());
     const r2 = await post(oldOut!, 'isage_k');
-    expect(exp.interpret!(r2.status, r2.headers, r2.body, oldOut!)).toEqual({ kind: 'partial', rejected: [{ index: 0, reason: 'timestamp_too_old: Timestamp is more than 24h in the past' }] });
+    expect(answerOf(exp, r2.status, r2.headers, r2.body, oldOut!)).toEqual({ kind: 'partial', rejected: { count: 1, byIndex: [{ index: 0, reason: 'timestamp_too_old: Timestamp is more than 24h in the past' }] } });
   });
 
   it('retries induced failures with Retry-After', async () => {
     standin = await startInfraSage({ failTimes: 1, failStatus: 429, retryAfter: '1' });
     const [out] = exp.encode(single(rec({ timestamp: new Date().toISOString() }), BigInt(Date.now()) * 1_000_000n).telemetry, ctx());
     const r1 = await post(out!);
-    expect(exp.interpret!(r1.status, r1.headers, r1.body, out!)).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 1000 });
+    expect(answerOf(exp, r1.status, r1.headers, r1.body, out!)).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 1000 });
     const r2 = await post(out!);
-    expect(exp.interpret!(r2.status, r2.headers, r2.body, out!)).toEqual({ kind: 'ok' });
+    expect(answerOf(exp, r2.status, r2.headers, r2.body, out!)).toEqual({ kind: 'ok' });
     expect(standin.received).toHaveLength(1);
   });
 });

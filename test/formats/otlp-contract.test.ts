@@ -1,3 +1,4 @@
+import { answerOf } from '../helpers/answer.js';
 import { describe, expect, it } from 'vitest';
 import { BackpressureError, InputError } from '../../src/formats/errors.js';
 import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
@@ -170,7 +171,7 @@ describe('otlp_http exporter', () => {
   });
 
   const sent: OutboundRequest = { path: '/v1/traces', contentType: 'application/x-protobuf', body: new Uint8Array(), items: 3 };
-  const interpret = (status: number, headers: Record<string, string> = {}, body = Buffer.alloc(0)) => exporter.interpret!(status, headers, body, sent);
+  const interpret = (status: number, headers: Record<string, string> = {}, body = Buffer.alloc(0)) => answerOf(exporter, status, headers, body, sent);
 
   it('retries only 429, 502, 503 and 504, honouring Retry-After', () => {
     expect(interpret(429, { 'retry-after': '7' })).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 7000 });
@@ -187,12 +188,12 @@ describe('otlp_http exporter', () => {
     expect(interpret(400, { 'content-type': 'application/json' }, Buffer.from('{"code":3,"message":"bad json"}'))).toMatchObject({ reason: 'HTTP 400: bad json' });
   });
 
-  it('treats 2xx with partial_success as ok, not retried, with the rejected count', () => {
+  it('treats 2xx with partial_success as delivered-but-partly-refused, not retried, with the rejected count', () => {
     expect(interpret(200)).toEqual({ kind: 'ok' });
     const pb = Buffer.from(otlpTypes().traceResponse.encode({ partialSuccess: { rejectedSpans: 2, errorMessage: 'two bad' } }).finish());
-    expect(interpret(200, { 'content-type': 'application/x-protobuf' }, pb)).toEqual({ kind: 'ok', partialRejected: 2, partialMessage: 'two bad' });
+    expect(interpret(200, { 'content-type': 'application/x-protobuf' }, pb)).toEqual({ kind: 'partial', rejected: { count: 2, message: 'two bad' } });
     const js = Buffer.from(JSON.stringify({ partialSuccess: { rejectedLogRecords: '4', errorMessage: 'four' } }));
-    expect(interpret(200, { 'content-type': 'application/json' }, js)).toEqual({ kind: 'ok', partialRejected: 4, partialMessage: 'four' });
+    expect(interpret(200, { 'content-type': 'application/json' }, js)).toEqual({ kind: 'partial', rejected: { count: 4, message: 'four' } });
     const zero = Buffer.from(JSON.stringify({ partialSuccess: { rejectedSpans: 0, errorMessage: 'warning only' } }));
     expect(interpret(200, { 'content-type': 'application/json' }, zero)).toEqual({ kind: 'ok' });
   });

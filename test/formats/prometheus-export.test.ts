@@ -1,3 +1,4 @@
+import { answerOf } from '../helpers/answer.js';
 import { describe, expect, it } from 'vitest';
 import snappy from 'snappyjs';
 import { prometheusRemoteWrite } from '../../src/formats/prometheus/index.js';
@@ -102,9 +103,9 @@ describe('prometheus remote-write exporter', () => {
 
   it('interprets answers per the sender rules: 5xx and 429 retry, other 4xx reject', () => {
     const [req] = exp.encode(model, ctx());
-    expect(exp.interpret!(204, {}, Buffer.alloc(0), req!)).toEqual({ kind: 'ok' });
-    expect(exp.interpret!(503, { 'retry-after': '3' }, Buffer.from('busy'), req!)).toMatchObject({ kind: 'retry', status: 503, retryAfterMs: 3000 });
-    expect(exp.interpret!(429, {}, Buffer.alloc(0), req!)).toMatchObject({ kind: 'retry' });
-    expect(exp.interpret!(400, {}, Buffer.from('out of order sample'), req!)).toMatchObject({ kind: 'reject', status: 400, reason: expect.stringContaining('out of order') });
+    expect(answerOf(exp, 204, {}, Buffer.alloc(0), req!)).toEqual({ kind: 'ok' });
+    expect(answerOf(exp, 503, { 'retry-after': '3' }, Buffer.from('busy'), req!)).toMatchObject({ kind: 'retry', status: 503, retryAfterMs: 3000 });
+    expect(answerOf(exp, 429, {}, Buffer.alloc(0), req!)).toMatchObject({ kind: 'retry' });
+    expect(answerOf(exp, 400, {}, Buffer.from('out of order sample'), req!)).toMatchObject({ kind: 'reject', status: 400, reason: expect.stringContaining('out of order') });
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { defaultCatalog } from '../../src/pipeline/components.js';
 import { parseConfig } from '../../src/pipeline/config/load.js';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service.js';
 
@@ -14,7 +15,7 @@ export interface Harness {
 /** Starts Switchyard in-process from YAML text, with a silent logger and a scratch data dir. */
 export async function startSwitchyard(yaml: string, opts: { env?: NodeJS.ProcessEnv } & ServiceOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
-  const config = parseConfig(yaml.replaceAll('$DIR', dir), { env: opts.env ?? {}, catalog: opts.catalog });
+  const config = parseConfig(yaml.replaceAll('$DIR', dir), { env: opts.env ?? {}, catalog: opts.catalog ?? defaultCatalog() });
   const service = await startService(config, { logger: pino({ level: 'silent' }), dataDir: dir, ...opts });
   return {
     service,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/pipeline/config/errors.js';
+import { defaultCatalog } from '../../src/pipeline/components.js';
 import { parseConfig } from '../../src/pipeline/config/load.js';
 
 const base = (processors: string) => `
@@ -23,7 +24,7 @@ describe('processors through the config loader', () => {
   attributes: { actions: [{ key: env, action: upsert, value: prod }] }
   resource: { attributes: [{ key: host.ip, action: delete }] }
   filter: { traces: { span: ['name == "health"'] } }
-`), { env: {} })).not.toThrow();
+`), { env: {}, catalog: defaultCatalog() })).not.toThrow();
   });
   it('reports a bad filter expression at its path and line', () => {
     let err: unknown;
@@ -34,7 +35,7 @@ describe('processors through the config loader', () => {
       span:
         - 'name == "ok"'
         - 'name = "health"'
-`), { env: {} });
+`), { env: {}, catalog: defaultCatalog() });
     } catch (e) {
       err = e;
     }

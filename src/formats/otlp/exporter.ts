@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { countLogRecords, countMetricPoints, countSpans, type Signal, type Telemetry } from '../../model/index.js';
-import type { EncodeContext, ExporterDefinition, OutboundRequest, SendResult } from '../types.js';
+import type { AnswerRules, EncodeContext, ExporterDefinition, OutboundRequest } from '../types.js';
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from './encode-json.js';
 import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from './encode-proto.js';
 import { JSON_TYPE, PROTOBUF, readPartialSuccess, readStatusMessage } from './responses.js';
@@ -79,45 +79,21 @@ export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundReq
   return out;
 }
 
-/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  if (headers[name] !== undefined) return headers[name];
-  for (const k in headers) if (k.toLowerCase() === name) return headers[k];
-  return undefined;
-}
-
 /** OTLP/HTTP's retryable statuses; everything else that is not 2xx is permanent. */
-export const OTLP_RETRYABLE = new Set([429, 502, 503, 504]);
+export const OTLP_RETRYABLE: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 /**
- * Result of a 2xx: `ok`, plus the partial_success count when the server rejected some items, so
- * that it can be counted and logged (OTLP does not say which items, so none is dead-lettered).
+ * How an OTLP/HTTP server answers: the retryable set above, partial_success in a 2xx (a count,
+ * not which items: OTLP does not say), and google.rpc.Status messages in errors.
  */
-export type OtlpSendResult = SendResult & { partialRejected?: number; partialMessage?: string };
-
-export function interpretOtlpResponse(status: number, headers: Record<string, string>, body: Buffer, request: OutboundRequest): OtlpSendResult {
-  const contentType = header(headers, 'content-type') ?? request.contentType;
-  if (status >= 200 && status < 300) {
-    const partial = readPartialSuccess(body, contentType);
-    if (partial.rejected > 0) return { kind: 'ok', partialRejected: partial.rejected, partialMessage: partial.message };
-    return { kind: 'ok' };
-  }
-  const message = readStatusMessage(body, contentType);
-  const reason = `HTTP ${status}${message ? `: ${message}` : ''}`;
-  if (OTLP_RETRYABLE.has(status)) {
-    const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'));
-    return retryAfterMs === undefined ? { kind: 'retry', reason, status } : { kind: 'retry', reason, status, retryAfterMs };
-  }
-  return { kind: 'reject', reason, status };
-}
+export const otlpAnswers: AnswerRules = {
+  retryableStatuses: OTLP_RETRYABLE,
+  refusedItems(body, contentType, request) {
+    const partial = readPartialSuccess(body, contentType ?? request.contentType);
+    return partial.rejected > 0 ? { count: partial.rejected, message: partial.message } : undefined;
+  },
+  errorText: (body, contentType) => readStatusMessage(body, contentType ?? PROTOBUF),
+};
 
 export const otlpHttpExporter: ExporterDefinition = {
   signals: ['traces', 'metrics', 'logs'],
@@ -125,5 +101,5 @@ export const otlpHttpExporter: ExporterDefinition = {
   // api_key, when set, goes out as a bearer token; `headers` carries anything else.
   auth: { header: 'authorization', scheme: 'Bearer', required: false },
   encode: encodeOtlpHttp,
-  interpret: interpretOtlpResponse,
+  answers: otlpAnswers,
 };

@@ -47,4 +47,4 @@ export const otlpHttpFormat: FormatDefinition = {
 };
 
 export { decodeOtlpRequest } from './contract.js';
-export { encodeSignal, interpretOtlpResponse, parseRetryAfter } from './exporter.js';
+export { encodeSignal } from './exporter.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ExporterDefinition, OutboundRequest, SendResult } from '../types.js';
+import type { ExporterDefinition, OutboundRequest } from '../types.js';
 import { encodeWriteRequest } from './encode-request.js';
 import { toSeries, type OutMetadata, type OutSeries } from './from-model.js';
 import { snappyEncode } from './wire.js';
@@ -7,8 +7,8 @@ import { snappyEncode } from './wire.js';
 /**
  * The remote-write 1.0 exporter: what Prometheus itself sends (snappy block + protobuf, version
  * header 0.1.0), split so that no request has more than `max_samples_per_send` samples (a series
- * is never split). Answers: 2xx ok; 5xx and 429 retry (with Retry-After); other 4xx reject — the
- * spec's sender rules.
+ * is never split). The spec's sender rules (2xx ok; 5xx and 429 retried; other 4xx refused) are
+ * the exporter layers' generic rule, so the format adds none of its own.
  */
 export const DEFAULT_PATH = '/api/v1/write';
 export const DEFAULT_MAX_SAMPLES_PER_SEND = 2000;
@@ -79,21 +79,4 @@ export const remoteWriteExporter: ExporterDefinition = {
       items: batch.reduce((n, s) => n + s.samples.length + s.histograms.length, 0),
     }));
   },
-  interpret(status, headers, body): SendResult {
-    if (status >= 200 && status < 300) return { kind: 'ok' };
-    const reason = `HTTP ${status}: ${body.toString('utf8').slice(0, 300).trim()}`;
-    if (status === 429 || status >= 500) {
-      const retryAfterMs = parseRetryAfter(headers['retry-after']);
-      return retryAfterMs === undefined ? { kind: 'retry', reason, status } : { kind: 'retry', reason, status, retryAfterMs };
-    }
-    return { kind: 'reject', reason, status };
-  },
 };
-
-export function parseRetryAfter(v: string | undefined): number | undefined {
-  if (!v) return undefined;
-  const s = Number(v);
-  if (Number.isFinite(s) && s >= 0) return s * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}

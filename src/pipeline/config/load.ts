@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
 import type { Signal } from '../../model/index.js';
-import { type ComponentCatalog, defaultCatalog, receiverSignals } from '../components.js';
-import { exporterBaseShape, receiverBaseShape, duration, hostPort } from './common-schema.js';
+import type { ExporterDefinition, ReceiverDefinition } from '../../formats/types.js';
+import type { ProcessorDefinition } from '../processor-types.js';
+import { exporterBaseShape } from '../../export/config.js';
+import { duration, hostPort } from '../../util/schema.js';
+import { receiverBaseShape } from './common-schema.js';
 import { ConfigError, type ConfigIssue, pathText } from './errors.js';
 import { expandEnv } from './expand-env.js';
-import type { ComponentConfig, ExporterConfig, PipelineConfig, ReceiverConfig, SwitchyardConfig } from './model.js';
+import type { BatchConfig, ComponentConfig, ExporterConfig, PipelineConfig, ReceiverConfig, SwitchyardConfig } from './model.js';
 
 const ID_RE = /^([a-z][a-z0-9_]*)(?:\/([^\s/]+))?$/;
 const PIPELINE_RE = /^(traces|metrics|logs)(?:\/([^\s/]+))?$/;
@@ -38,13 +41,20 @@ const topSchema = z.strictObject({
   }),
 });
 
+/** The factories a config can name, by component type: given to the loader, never imported by it. */
+export interface ComponentCatalog {
+  receivers: Map<string, ReceiverDefinition>;
+  exporters: Map<string, ExporterDefinition>;
+  processors: Map<string, ProcessorDefinition>;
+}
+
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
-  catalog?: ComponentCatalog;
+  catalog: ComponentCatalog;
   file?: string;
 }
 
-export function loadConfigFile(file: string, opts: Omit<LoadOptions, 'file'> = {}): SwitchyardConfig {
+export function loadConfigFile(file: string, opts: Omit<LoadOptions, 'file'>): SwitchyardConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -58,8 +68,8 @@ export function loadConfigFile(file: string, opts: Omit<LoadOptions, 'file'> = {
  * Parses, expands and validates a config, collecting every problem before failing, each with its
  * path in the file and, where the YAML parser knows it, its line.
  */
-export function parseConfig(text: string, opts: LoadOptions = {}): SwitchyardConfig {
-  const catalog = opts.catalog ?? defaultCatalog();
+export function parseConfig(text: string, opts: LoadOptions): SwitchyardConfig {
+  const catalog = opts.catalog;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const issues: ConfigIssue[] = [];
@@ -155,6 +165,7 @@ export function parseConfig(text: string, opts: LoadOptions = {}): SwitchyardCon
   }
 
   checkRouteClaims(receivers, catalog, add);
+  checkBatchAgreement(exporters, { processors, service: { pipelines } }, add);
   const tEndpoint = cfg.service.telemetry.endpoint;
 
   if (issues.length) throw new ConfigError(issues, opts.file);
@@ -169,6 +180,41 @@ export function parseConfig(text: string, opts: LoadOptions = {}): SwitchyardCon
       pipelines,
     },
   };
+}
+
+/**
+ * The `batch` processors of the pipelines an exporter is in, in pipeline order, with the id of
+ * each pipeline (none when a pipeline has no batch processor).
+ */
+export function batchesOf(
+  exporterId: string,
+  config: Pick<SwitchyardConfig, 'processors'> & { service: Pick<SwitchyardConfig['service'], 'pipelines'> },
+): { pipeline: string; config: BatchConfig | undefined }[] {
+  return config.service.pipelines
+    .filter((p) => p.exporters.includes(exporterId))
+    .map((p) => {
+      const pid = p.processors.find((id) => config.processors.get(id)?.type === 'batch');
+      return { pipeline: p.id, config: pid ? (config.processors.get(pid)!.config as BatchConfig) : undefined };
+    });
+}
+
+/**
+ * Batching runs behind each exporter's one queue, so an exporter shared by pipelines that batch
+ * differently would silently get one of them: that is a config error unless it sets its own.
+ */
+function checkBatchAgreement(
+  exporters: Map<string, ComponentConfig<ExporterConfig>>,
+  config: Parameters<typeof batchesOf>[1],
+  add: (path: readonly PropertyKey[], message: string) => void,
+): void {
+  for (const e of exporters.values()) {
+    if (e.config.batch) continue;
+    const batches = batchesOf(e.id, config);
+    const distinct = new Set(batches.map((b) => JSON.stringify(b.config ?? null)));
+    if (distinct.size > 1) {
+      add(['exporters', e.id], `is in pipelines that batch differently (${batches.map((b) => b.pipeline).join(', ')}): give the exporter its own \`batch:\` or make the pipelines' batch processors the same`);
+    }
+  }
 }
 
 /** Two receivers on one endpoint may not serve the same method and path. */
@@ -192,6 +238,10 @@ function checkRouteClaims(
 
 export function normaliseEndpoint(ep: string): string {
   return ep.replace(/^localhost:/, '127.0.0.1:');
+}
+
+function receiverSignals(def: ReceiverDefinition): Set<Signal> {
+  return new Set(def.routes.flatMap((r) => r.signals));
 }
 
 function idType(id: string): string {

@@ -1,48 +1,12 @@
 import type { Signal } from '../../model/index.js';
-import type { ExporterConfigBase } from '../../formats/types.js';
+import type { z } from 'zod';
+import type { ExporterConfig } from '../../export/config.js';
+import type { receiverBaseSchema } from './common-schema.js';
 
-export interface ReceiverConfig {
-  endpoint: string;
-  api_keys?: string[];
-  max_request_body_size: number;
-  max_decompressed_body_size: number;
-  max_json_depth: number;
-  max_string_length: number;
-  max_items_per_request: number;
-  [key: string]: unknown;
-}
+/** A receiver's config after validation: the common keys plus the format's own. */
+export type ReceiverConfig = z.infer<typeof receiverBaseSchema> & Record<string, unknown>;
 
-export interface RetryConfig {
-  enabled: boolean;
-  initial_interval: number;
-  max_interval: number;
-  multiplier: number;
-  randomization_factor: number;
-  max_elapsed_time: number;
-}
-
-export interface QueueConfig {
-  enabled: boolean;
-  queue_size: number;
-  queue_bytes: number;
-  num_consumers: number;
-  storage?: string;
-}
-
-export interface BatchConfig {
-  send_batch_size: number;
-  send_batch_max_size: number;
-  timeout: number;
-}
-
-export interface ExporterConfig extends ExporterConfigBase {
-  timeout: number;
-  sending_queue: QueueConfig;
-  retry_on_failure: RetryConfig;
-  batch?: BatchConfig;
-  dead_letter_path?: string;
-  [key: string]: unknown;
-}
+export type { BatchConfig, ExporterConfig, QueueConfig, RetryConfig } from '../../export/config.js';
 
 export interface ComponentConfig<C> {
   /** `type[/name]`. */

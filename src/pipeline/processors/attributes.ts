@@ -41,6 +41,7 @@ export type AttributesConfig = z.output<typeof attributesConfigSchema>;
 
 export const attributesProcessor: ProcessorDefinition<AttributesConfig> = {
   type: 'attributes',
+  mutatesData: true,
   signals: ['traces', 'metrics', 'logs'],
   configSchema: attributesConfigSchema,
   create(config) {

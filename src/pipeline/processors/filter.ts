@@ -41,6 +41,7 @@ export type FilterConfig = z.output<typeof filterConfigSchema>;
 
 export const filterProcessor: ProcessorDefinition<FilterConfig> = {
   type: 'filter',
+  mutatesData: true,
   signals: ['traces', 'metrics', 'logs'],
   configSchema: filterConfigSchema,
   create(config, ctx) {

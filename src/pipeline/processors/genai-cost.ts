@@ -96,6 +96,7 @@ function hasCost(attrs: Attributes): boolean {
 
 export const genaiCostProcessor: ProcessorDefinition<GenaiCostConfig> = {
   type: 'genai_cost',
+  mutatesData: true,
   signals: ['traces'],
   configSchema: genaiCostConfigSchema,
   create(config, ctx) {

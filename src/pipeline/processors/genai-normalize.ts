@@ -228,6 +228,7 @@ export function normalizeAttributes(attrs: Attributes, opts: NormalizeOptions): 
 
 export const genaiNormalizeProcessor: ProcessorDefinition<GenaiNormalizeConfig> = {
   type: 'genai_normalize',
+  mutatesData: true,
   signals: ['traces'],
   configSchema: genaiNormalizeConfigSchema,
   create(config) {

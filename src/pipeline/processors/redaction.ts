@@ -190,6 +190,7 @@ export class Redactor {
 
 export const redactionProcessor: ProcessorDefinition<RedactionConfig> = {
   type: 'redaction',
+  mutatesData: true,
   signals: ['traces', 'logs'],
   configSchema: redactionConfigSchema,
   create(config, ctx) {

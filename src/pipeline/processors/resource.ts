@@ -23,6 +23,7 @@ export type ResourceConfig = z.output<typeof resourceConfigSchema>;
 
 export const resourceProcessor: ProcessorDefinition<ResourceConfig> = {
   type: 'resource',
+  mutatesData: true,
   signals: ['traces', 'metrics', 'logs'],
   configSchema: resourceConfigSchema,
   create(config) {

@@ -1,8 +1,8 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { ExporterDefinition, OutboundRequest, SendResult, Transport } from '../formats/types.js';
-import { attributesToJson, countItems, isoFromNano, toJson, type Telemetry } from '../model/index.js';
+import { attributesToJson, countItems, isoFromNano, toJson, type Telemetry } from '../../model/index.js';
+import { defineExporter, type OutboundRequest, type SendResult, type Transport } from '../types.js';
 
 const schema = {
   /** basic: one summary line per batch; normal: one line per item; detailed: every field. */
@@ -15,19 +15,19 @@ const schema = {
  * The Collector's debug exporter: prints what flows through, to stdout or a JSONL file. It sees
  * only the model, after processors, so redaction applies; it never sees exporter credentials.
  */
-export const debugExporter: ExporterDefinition = {
+export const debugExporter = defineExporter({
   signals: ['traces', 'metrics', 'logs'],
   configSchema: schema,
   encode(data, ctx) {
-    const verbosity = (ctx.config.verbosity as string) ?? 'normal';
+    const verbosity = ctx.config.verbosity;
     const items = countItems(data);
     const lines = verbosity === 'basic' ? [JSON.stringify(summary(data))] : itemLines(data, verbosity === 'detailed');
     return [{ path: '', contentType: 'application/x-ndjson', body: lines.join('\n') + '\n', items }];
   },
   createTransport(config) {
-    return new DebugTransport(config.path as string | undefined);
+    return new DebugTransport(config.path);
   },
-};
+});
 
 class DebugTransport implements Transport {
   private readonly out: WriteStream | NodeJS.WriteStream;
