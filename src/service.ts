@@ -153,14 +153,16 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       if (state === 'draining' || state === 'stopped') return;
       state = 'draining';
       const started = Date.now();
+      const left = () => Math.max(0, deadlineMs - (Date.now() - started));
       // Receivers stop first; a telemetry-only listener stays up so /healthz reports the drain.
+      // Connections still open at the deadline (slow or idle clients) are cut, so the deadline
+      // bounds the whole stop; exporters then get what time is left.
       const receiving = new Set(receiverEndpoints.values());
       const [first, last] = [[...servers].filter(([ep]) => receiving.has(ep)), [...servers].filter(([ep]) => !receiving.has(ep))];
-      await Promise.all(first.map(([, s]) => closeServer(s.server)));
-      const left = Math.max(0, deadlineMs - (Date.now() - started));
-      await Promise.all([...exporters.values()].map((e) => e.shutdown(left)));
+      await Promise.all(first.map(([, s]) => closeServer(s.server, left())));
+      await Promise.all([...exporters.values()].map((e) => e.shutdown(left())));
       for (const processor of processors) await processor.shutdown?.();
-      await Promise.all(last.map(([, s]) => closeServer(s.server)));
+      await Promise.all(last.map(([, s]) => closeServer(s.server, 0)));
       state = 'stopped';
       logger.info({ ms: Date.now() - started }, 'stopped');
     },
@@ -190,10 +192,16 @@ function splitEndpoint(endpoint: string): { host: string; port: number } {
   return { host: host || '0.0.0.0', port: Number(endpoint.slice(i + 1)) };
 }
 
-function closeServer(server: ServerType): Promise<void> {
+/** Stops listening, closes idle connections now and every other one after `graceMs`. */
+function closeServer(server: ServerType, graceMs: number): Promise<void> {
+  const s = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
   return new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    const cut = setTimeout(() => s.closeAllConnections?.(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    s.closeIdleConnections?.();
   });
 }
 

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { encodeIsolating } from '../../src/export/encode-stage.js';
+import { piecesOf } from '../../src/export/batcher.js';
+import { flattenSpans, nanoFromMillis, newSpan, tracesOf, type Telemetry } from '../../src/model/index.js';
+import type { OutboundRequest } from '../../src/formats/types.js';
+
+const spans = (ids: string[]) => tracesOf(ids.map((id) => newSpan({ traceId: 'a'.repeat(32), spanId: id, name: id, startTimeUnixNano: nanoFromMillis(1), endTimeUnixNano: nanoFromMillis(2) })));
+const idsOf = (t: Telemetry) => flattenSpans(t.traces ?? []).map((s) => s.span.spanId);
+
+/** An encoder that throws when any span of the batch is named in `bad`. */
+const picky = (bad: Set<string>) => ({
+  encode(data: Telemetry): OutboundRequest[] {
+    const ids = idsOf(data);
+    const hit = ids.find((id) => bad.has(id));
+    if (hit) throw new Error(`cannot encode ${hit}`);
+    return [{ path: '/', contentType: 'application/json', body: JSON.stringify(ids), items: ids.length }];
+  },
+});
+
+describe('encode stage: one bad item costs only itself', () => {
+  it('sets aside exactly the items the encoder throws on, and encodes all the others', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.array(fc.nat(), { maxLength: 6 }), (n, picks) => {
+        const ids = Array.from({ length: n }, (_, i) => `s${i}`);
+        const bad = new Set(picks.map((p) => ids[p % n]!));
+        const out = encodeIsolating(picky(bad), spans(ids), { config: {} });
+        const sent = out.requests.flatMap((r) => JSON.parse(r.body as string) as string[]);
+        const aside = out.setAside.flatMap((a) => idsOf(a.data));
+        expect(new Set(aside)).toEqual(bad);
+        expect(out.setAside.every((a) => a.items === 1 && /cannot encode/.test(a.error))).toBe(true);
+        expect([...sent, ...aside].sort()).toEqual([...ids].sort());
+      }),
+      { seed: 1202, numRuns: 200 },
+    );
+  });
+  it('encodes once when nothing throws', () => {
+    let calls = 0;
+    encodeIsolating({ encode: (d) => (calls++, picky(new Set()).encode(d)) }, spans(['a', 'b', 'c']), { config: {} });
+    expect(calls).toBe(1);
+  });
+});
+
+describe('batcher pieces', () => {
+  it('merges entries per signal and cuts them to send_batch_max_size', () => {
+    const entries = [1, 2, 3].map((seq) => ({ seq, signal: 'traces' as const, data: spans([`a${seq}`, `b${seq}`]), items: 2, bytes: 10 }));
+    const pieces = piecesOf(entries, 4);
+    expect(pieces.map((p) => idsOf(p.data))).toEqual([['a1', 'b1', 'a2', 'b2'], ['a3', 'b3']]);
+    expect(piecesOf(entries, 0)).toHaveLength(1);
+  });
+});
