@@ -24,6 +24,10 @@ export function classifyAnswer(answer: Answer, request: OutboundRequest, rules: 
     const refused = rules.refusedItems?.(body, contentType, request);
     return refused && refused.count > 0 ? { kind: 'partial', rejected: refused } : { kind: 'ok' };
   }
+  if (status >= 300 && status < 400) {
+    // Never followed: a redirect would carry the key to wherever it points.
+    return { kind: 'reject', reason: `HTTP ${status}: redirect${headers['location'] ? ` to ${headers['location']}` : ''} not followed`, status };
+  }
   const text = rules.errorText ? rules.errorText(body, contentType) ?? '' : plainText(body);
   const reason = `HTTP ${status}${text ? `: ${text}` : ''}`;
   const retryable = rules.retryableStatuses ? rules.retryableStatuses.has(status) : isRetryableStatus(status);

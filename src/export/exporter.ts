@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Consumer, Commit } from '../consumer/consumer.js';
 import { BackpressureError } from '../formats/errors.js';
-import type { ExporterDefinition, OutboundRequest, Transport } from '../formats/types.js';
+import type { EncodeContext, ExporterDefinition, Transport } from '../formats/types.js';
 import { countItems, type Signal, type Telemetry } from '../model/index.js';
 import type { Logger } from '../observe/logger.js';
 import type { SelfMetrics } from '../observe/self-metrics.js';
@@ -11,6 +11,7 @@ import type { BatchConfig, ExporterConfig } from './config.js';
 import { DeadLetterFile } from './dead-letter.js';
 import { encodeIsolating } from './encode-stage.js';
 import { HttpTransport } from './http-transport.js';
+import { MAX_NARROWING_DEPTH, narrowable } from './narrow.js';
 import { OutcomeRecorder } from './outcome.js';
 import { BoundedQueue, type QueueStorage } from './queue.js';
 import { retryLayer } from './retry-layer.js';
@@ -51,6 +52,7 @@ export class Exporter implements Consumer {
   /** sending_queue.enabled: false — a commit resolves only once its data is settled. */
   private readonly synchronous: boolean;
   private readonly settled = new Map<number, () => void>();
+  private readonly encodeContext: EncodeContext;
 
   constructor(private readonly o: ExporterOptions) {
     const q = o.config.sending_queue;
@@ -83,6 +85,10 @@ export class Exporter implements Consumer {
       timeoutLayer(o.config.timeout),
     );
     o.metrics.queueCapacity.set({ exporter: o.id }, q.queue_size);
+    this.encodeContext = {
+      config: o.config,
+      note: (event, count) => o.metrics.exporterTransformed.inc({ exporter: o.id, event }, count),
+    };
   }
 
   get id(): string {
@@ -150,25 +156,28 @@ export class Exporter implements Consumer {
 
   /** Encodes and sends a batch; false only when shutdown interrupted a persistent queue's delivery. */
   private async deliver(batch: Batch): Promise<boolean> {
-    const ctx = {
-      config: this.o.config,
-      note: (event: string, count: number) => this.o.metrics.exporterTransformed.inc({ exporter: this.id, event }, count),
-    };
-    for (const { signal, data } of batch.pieces) {
-      const { requests, setAside } = encodeIsolating(this.o.definition, data, ctx);
-      for (const bad of setAside) await this.outcome.setAside(signal, bad.data, bad.items, 'encode_error', bad.error);
-      for (const req of requests) if (!(await this.sendOne(req, signal))) return false;
-    }
+    for (const { signal, data } of batch.pieces) if (!(await this.deliverPiece(signal, data, 0))) return false;
     return true;
   }
 
-  private async sendOne(req: OutboundRequest, signal: Signal): Promise<boolean> {
-    const result = await this.sender.send(req, this.stopping.signal);
-    if (result.kind === 'retry') throw new Error('retry layer returned a retryable result');
-    // A persistent queue keeps an interrupted request for replay; a memory queue cannot, so it
-    // goes to the dead-letter file rather than silently away.
-    if (result.kind === 'aborted' && this.queue.persistent) return false;
-    await this.outcome.request(req, signal, result);
+  private async deliverPiece(signal: Signal, data: Telemetry, depth: number): Promise<boolean> {
+    const { requests, setAside } = encodeIsolating(this.o.definition, data, this.encodeContext);
+    for (const bad of setAside) await this.outcome.setAside(signal, bad.data, bad.items, 'encode_error', bad.error);
+    for (const req of requests) {
+      const result = await this.sender.send(req, this.stopping.signal);
+      if (result.kind === 'retry') throw new Error('retry layer returned a retryable result');
+      // A persistent queue keeps an interrupted request for replay; a memory queue cannot, so it
+      // goes to the dead-letter file rather than silently away.
+      if (result.kind === 'aborted' && this.queue.persistent) return false;
+      const halves = requests.length === 1 && depth < MAX_NARROWING_DEPTH ? narrowable(result, req, data) : undefined;
+      if (halves) {
+        this.o.metrics.exporterTransformed.inc({ exporter: this.id, event: 'narrowed' }, req.items);
+        this.log.warn({ status: (result as { status?: number }).status, items: req.items }, 'target refused a many-item request; resending it in halves');
+        for (const half of halves) if (!(await this.deliverPiece(signal, half, depth + 1))) return false;
+        continue;
+      }
+      await this.outcome.request(req, signal, result);
+    }
     return true;
   }
 

@@ -39,6 +39,10 @@ describe('classifyAnswer: the one status classifier', () => {
     expect(ans(400, {}, '  bad\n field ')).toMatchObject({ reason: 'HTTP 400: bad field' });
     expect([200, 408, 429, 500, 404].map(isRetryableStatus)).toEqual([false, true, true, true, false]);
   });
+  it('never follows a redirect, and says so', () => {
+    const out = classifyAnswer({ status: 307, headers: { location: 'http://127.0.0.1:9/elsewhere' }, body: Buffer.alloc(0) }, REQ);
+    expect(out).toEqual({ kind: 'reject', status: 307, reason: 'HTTP 307: redirect to http://127.0.0.1:9/elsewhere not followed' });
+  });
   it('a format overrides the retryable set and reads per-item refusals', () => {
     const rules = { retryableStatuses: new Set([503]), refusedItems: () => ({ count: 2, byIndex: [{ index: 0, reason: 'x' }, { index: 2, reason: 'y' }] }) };
     expect(classifyAnswer({ status: 500, headers: {}, body: Buffer.alloc(0) }, REQ, rules).kind).toBe('reject');
