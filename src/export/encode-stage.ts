@@ -3,8 +3,11 @@ import { countItems, splitTelemetry, type Telemetry } from '../model/index.js';
 
 export interface Encoded {
   requests: OutboundRequest[];
-  /** Items the encoder threw on, each alone (or the smallest slice that still threw). */
-  setAside: { data: Telemetry; items: number; error: string }[];
+  /**
+   * Items set aside alone: those the encoder refused by the target's contract, and those it
+   * threw on (each alone, or the smallest slice that still threw).
+   */
+  setAside: { data: Telemetry; items: number; error: string; reason: 'contract' | 'encode_error' }[];
 }
 
 /**
@@ -15,15 +18,18 @@ export function encodeIsolating(def: Pick<ExporterDefinition, 'encode'>, data: T
   const out: Encoded = { requests: [], setAside: [] };
   const visit = (part: Telemetry, items: number): void => {
     let error: string;
+    const refused: Encoded['setAside'] = [];
+    const scoped: EncodeContext = { ...ctx, refuse: (p, why) => refused.push({ data: p, items: countItems(p), error: why, reason: 'contract' }) };
     try {
-      out.requests.push(...def.encode(part, ctx));
+      out.requests.push(...def.encode(part, scoped));
+      out.setAside.push(...refused);
       return;
     } catch (e) {
       error = (e as Error)?.message ?? String(e);
     }
     const halves = items > 1 ? splitTelemetry(part, Math.ceil(items / 2)) : [];
     if (halves.length < 2) {
-      out.setAside.push({ data: part, items, error });
+      out.setAside.push({ data: part, items, error, reason: 'encode_error' });
       return;
     }
     for (const h of halves) visit(h, countItems(h));

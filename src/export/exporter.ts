@@ -88,6 +88,7 @@ export class Exporter implements Consumer {
     this.encodeContext = {
       config: o.config,
       note: (event, count) => o.metrics.exporterTransformed.inc({ exporter: o.id, event }, count),
+      fidelity: (kind, field, count) => (kind === 'dropped' ? o.metrics.fieldsDropped : o.metrics.fieldsCoerced).inc({ exporter: o.id, field }, count),
     };
   }
 
@@ -162,7 +163,7 @@ export class Exporter implements Consumer {
 
   private async deliverPiece(signal: Signal, data: Telemetry, depth: number): Promise<boolean> {
     const { requests, setAside } = encodeIsolating(this.o.definition, data, this.encodeContext);
-    for (const bad of setAside) await this.outcome.setAside(signal, bad.data, bad.items, 'encode_error', bad.error);
+    for (const bad of setAside) await this.outcome.setAside(signal, bad.data, bad.items, bad.reason, bad.error);
     for (const req of requests) {
       const result = await this.sender.send(req, this.stopping.signal);
       if (result.kind === 'retry') throw new Error('retry layer returned a retryable result');

@@ -60,7 +60,7 @@ export class OutcomeRecorder {
   }
 
   /** Items set aside before sending (they could not be encoded, or were left at shutdown). */
-  async setAside(signal: Signal, data: Telemetry, items: number, reason: 'encode_error' | 'shutdown' | 'internal_error', detail: string): Promise<void> {
+  async setAside(signal: Signal, data: Telemetry, items: number, reason: 'contract' | 'encode_error' | 'shutdown' | 'internal_error', detail: string): Promise<void> {
     this.metrics.exporterFailed.inc({ exporter: this.id, signal }, items);
     this.metrics.exporterDeadLettered.inc({ exporter: this.id, reason }, items);
     if (reason !== 'shutdown') this.log.error({ items, reason: detail }, 'items set aside');

@@ -151,6 +151,17 @@ export interface EncodeContext<C = FormatOptions> {
   config: C;
   /** Called for each item the encoder had to change or skip, for /metrics and logs. */
   note?(event: 'truncated' | 'skipped' | 'split', count: number, reason: string): void;
+  /**
+   * An item the target's contract cannot take and that cannot be made valid without inventing
+   * facts (e.g. an LLM event without any model): the exporter dead-letters `part` alone, with
+   * the reason, and the encoder leaves it out of its requests.
+   */
+  refuse?(part: Telemetry, reason: string): void;
+  /**
+   * Fidelity accounting: a source fact the target cannot hold (`dropped`) or had to convert to
+   * hold (`coerced`), by the model field's name (`gen_ai.request.top_k`, `span.links`, …).
+   */
+  fidelity?(kind: 'dropped' | 'coerced', field: string, count: number): void;
 }
 
 /** Options every encoder may read: the exporter's `max_content_bytes` and the format's own keys. */

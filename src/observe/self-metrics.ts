@@ -23,6 +23,8 @@ export class SelfMetrics {
   readonly exporterRequests = this.counter('switchyard_exporter_requests_total', 'Requests sent by outcome', ['exporter', 'outcome']);
   readonly exporterDeadLettered = this.counter('switchyard_exporter_dead_lettered_items_total', 'Items written to the dead-letter file', ['exporter', 'reason']);
   readonly exporterTransformed = this.counter('switchyard_exporter_items_transformed_total', 'Items an encoder truncated, split or skipped', ['exporter', 'event']);
+  readonly fieldsDropped = this.counter('switchyard_exporter_fields_dropped_total', 'Source facts an exporter\'s target could not hold, by model field', ['exporter', 'field']);
+  readonly fieldsCoerced = this.counter('switchyard_exporter_fields_coerced_total', 'Source facts converted so that the target could hold them, by model field', ['exporter', 'field']);
   readonly exporterReplayed = this.counter('switchyard_exporter_queue_replayed_batches_total', 'Batches replayed from a persistent queue at start', ['exporter']);
   readonly queueCorrupt = this.counter('switchyard_exporter_queue_corrupt_records_total', 'Corrupt persistent-queue records skipped at start', ['exporter']);
   readonly queueSize = new Gauge({ name: 'switchyard_exporter_queue_size', help: 'Items queued or in flight', labelNames: ['exporter'], registers: [this.registry] });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { encodeIsolating } from '../../src/export/encode-stage.js';
 import { piecesOf } from '../../src/export/batcher.js';
 import { flattenSpans, nanoFromMillis, newSpan, tracesOf, type Telemetry } from '../../src/model/index.js';
-import type { OutboundRequest } from '../../src/formats/types.js';
+import type { EncodeContext, OutboundRequest } from '../../src/formats/types.js';
 
 const spans = (ids: string[]) => tracesOf(ids.map((id) => newSpan({ traceId: 'a'.repeat(32), spanId: id, name: id, startTimeUnixNano: nanoFromMillis(1), endTimeUnixNano: nanoFromMillis(2) })));
 const idsOf = (t: Telemetry) => flattenSpans(t.traces ?? []).map((s) => s.span.spanId);
@@ -33,6 +33,27 @@ describe('encode stage: one bad item costs only itself', () => {
       }),
       { seed: 1202, numRuns: 200 },
     );
+  });
+  it('an item the encoder refuses by contract is set aside alone with its reason, in one encode', () => {
+    let calls = 0;
+    const def = {
+      encode(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
+        calls++;
+        const keep = flattenSpans(data.traces ?? []).filter(({ span }) => {
+          if (!span.spanId.startsWith('x')) return true;
+          ctx.refuse?.(tracesOf([span]), `span ${span.spanId}: no model`);
+          return false;
+        });
+        return [{ path: '/', contentType: 'application/json', body: JSON.stringify(keep.map((s) => s.span.spanId)), items: keep.length }];
+      },
+    };
+    const out = encodeIsolating(def, spans(['a', 'x1', 'b', 'x2']), { config: {} });
+    expect(calls).toBe(1);
+    expect(JSON.parse(out.requests[0]!.body as string)).toEqual(['a', 'b']);
+    expect(out.setAside.map((a) => [idsOf(a.data), a.items, a.reason, a.error])).toEqual([
+      [['x1'], 1, 'contract', 'span x1: no model'],
+      [['x2'], 1, 'contract', 'span x2: no model'],
+    ]);
   });
   it('encodes once when nothing throws', () => {
     let calls = 0;
