@@ -157,12 +157,24 @@ describe('neatlogs: field mapping', () => {
   });
 
   it('one workflow_name per request: spans grouped by gen_ai.workflow.name, then default_workflow_name', () => {
-    const mk = (id: string, wf?: string) => newSpan({ traceId: 't', spanId: id, name: id, startTimeUnixNano: 0n, endTimeUnixNano: 0n, attributes: wf ? { [GenAI.workflowName]: wf } : {} });
+    const mk = (id: string, wf?: string, trace = `t${id}`, parent?: string) =>
+      newSpan({ traceId: trace, spanId: id, parentSpanId: parent, name: id, startTimeUnixNano: 0n, endTimeUnixNano: 0n, attributes: wf ? { [GenAI.workflowName]: wf } : {} });
     const out = encode(tracesOf([mk('1', 'a'), mk('2', 'b'), mk('3', 'a'), mk('4')]), { default_workflow_name: 'fallback' });
     expect(out.map((o) => [o.body.workflow_name, o.body.spans.map((s: any) => s.span_id)])).toEqual([
       ['a', ['1', '3']], ['b', ['2']], ['fallback', ['4']],
     ]);
     expect(out[0]!.body.spans[0].attributes['openinference.span.kind']).toBe('UNKNOWN');
+  });
+
+  it('one workflow_name per trace: the root span\'s, wherever it is in the batch, for every span of the trace', () => {
+    const mk = (id: string, parent: string | undefined, wf?: string) =>
+      newSpan({ traceId: 'trace-1', spanId: id, parentSpanId: parent, name: id, startTimeUnixNano: 0n, endTimeUnixNano: 0n, attributes: wf ? { [GenAI.workflowName]: wf } : {} });
+    // Children first (the SDK's BatchSpanProcessor exports a root span last), one child naming another workflow.
+    const out = encode(tracesOf([mk('c1', 'root'), mk('c2', 'root', 'inner'), mk('root', undefined, 'outer')]), { default_workflow_name: 'fallback' });
+    expect(out.map((o) => [o.body.workflow_name, o.body.spans.map((s: any) => s.span_id)])).toEqual([['outer', ['c1', 'c2', 'root']]]);
+    // Without a root name, a child's name is the trace's.
+    const out2 = encode(tracesOf([mk('c1', 'root'), mk('c2', 'root', 'inner'), mk('root', undefined)]), { default_workflow_name: 'fallback' });
+    expect(out2.map((o) => o.body.workflow_name)).toEqual(['inner']);
   });
 });
 

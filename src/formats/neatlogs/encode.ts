@@ -47,10 +47,27 @@ const CONTENT_KEYS = new Set<string>([
   GenAI.inputMessages, GenAI.outputMessages, GenAI.systemInstructions, Canonical.inputValue, Canonical.outputValue, 'input.mime_type', 'output.mime_type',
 ]);
 
+const nonEmpty = (v: AnyValue | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
+
 export function workflowOf(sw: SpanWithContext, opts: NeatlogsEncodeOptions): string {
-  const s = (v: AnyValue | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
-  return s(sw.span.attributes[GenAI.workflowName]) ?? s(sw.resource[GenAI.workflowName]) ?? opts.defaultWorkflowName
-    ?? s(sw.resource[Canonical.serviceName]) ?? NEATLOGS_FALLBACK_WORKFLOW;
+  return nonEmpty(sw.span.attributes[GenAI.workflowName]) ?? nonEmpty(sw.resource[GenAI.workflowName]) ?? opts.defaultWorkflowName
+    ?? nonEmpty(sw.resource[Canonical.serviceName]) ?? NEATLOGS_FALLBACK_WORKFLOW;
+}
+
+/**
+ * One workflow name per trace (DESIGN §10): the trace's `gen_ai.workflow.name` wherever in the
+ * trace it is set (the root span's first, then any span's, then a resource's), else the fallback
+ * of its first span. Spans of one trace never go out under two names.
+ */
+export function workflowsByTrace(spans: readonly SpanWithContext[], opts: NeatlogsEncodeOptions): Map<string, string> {
+  const found = new Map<string, { name: string; rank: number }>();
+  for (const sw of spans) {
+    const own = nonEmpty(sw.span.attributes[GenAI.workflowName]);
+    const rank = own ? (sw.span.parentSpanId ? 1 : 0) : nonEmpty(sw.resource[GenAI.workflowName]) ? 2 : 3;
+    const prev = found.get(sw.span.traceId);
+    if (!prev || rank < prev.rank) found.set(sw.span.traceId, { name: workflowOf(sw, opts), rank });
+  }
+  return new Map([...found].map(([trace, w]) => [trace, w.name]));
 }
 
 function parseMaybeJson(v: AnyValue): unknown {
@@ -177,8 +194,10 @@ function summaries(members: SpanWithContext[]): JsonObject[] {
 
 export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOptions, note?: EncodeContext['note']): NeatlogsBody[] {
   const groups = new Map<string, SpanWithContext[]>();
-  for (const sw of flattenSpans(data.traces ?? [])) {
-    const wf = workflowOf(sw, opts);
+  const spans = flattenSpans(data.traces ?? []);
+  const byTrace = workflowsByTrace(spans, opts);
+  for (const sw of spans) {
+    const wf = byTrace.get(sw.span.traceId)!;
     let g = groups.get(wf);
     if (!g) groups.set(wf, (g = []));
     g.push(sw);
