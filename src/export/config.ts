@@ -43,6 +43,15 @@ export const batchSchema = z.strictObject(batchShape);
 /** The batching an exporter gets when neither it nor its pipeline configures one. */
 export const DEFAULT_BATCH = batchSchema.parse({});
 
+export const groupByTraceSchema = z.strictObject({
+  /** Default: on for the formats whose wire format groups by trace (Neatlogs, Foglamp). */
+  enabled: z.boolean().optional(),
+  /** How long after a trace's last span it is considered whole. */
+  wait_duration: duration.default(500),
+  /** Traces held at most; past it the least recently seen goes out early (counted). */
+  num_traces: z.number().int().min(1).default(10_000),
+});
+
 export const exporterBaseShape = {
   endpoint: httpUrl.optional(),
   api_key: z.string().optional(),
@@ -54,6 +63,8 @@ export const exporterBaseShape = {
   max_content_bytes: byteSize.optional(),
   /** Overrides the batching of the pipeline's `batch` processor for this exporter. */
   batch: batchSchema.optional(),
+  /** Spans of one trace wait for each other behind the queue, so they go out together. */
+  group_by_trace: groupByTraceSchema.prefault({}),
   /** JSONL file for what is given up on. Default: data/dead-letter/<id>.jsonl */
   dead_letter_path: z.string().optional(),
 };

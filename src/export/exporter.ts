@@ -5,7 +5,8 @@ import type { EncodeContext, ExporterDefinition, Transport } from '../formats/ty
 import { countItems, type Signal, type Telemetry } from '../model/index.js';
 import type { Logger } from '../observe/logger.js';
 import type { SelfMetrics } from '../observe/self-metrics.js';
-import { nextBatch, type Batch } from './batcher.js';
+import { acknowledger, queueBatches, type Batch, type BatchSource } from './batcher.js';
+import { TraceGrouper } from './trace-grouper.js';
 import { compressLayer } from './compress-layer.js';
 import type { BatchConfig, ExporterConfig } from './config.js';
 import { DeadLetterFile } from './dead-letter.js';
@@ -110,7 +111,18 @@ export class Exporter implements Consumer {
       this.log.info({ batches: replayed }, 'replaying persistent queue');
     }
     this.updateQueueGauge();
-    for (let i = 0; i < this.o.config.sending_queue.num_consumers; i++) this.consumers.push(this.consume());
+    const ack = acknowledger(this.queue, (entries) => {
+      for (const entry of entries) {
+        this.settled.get(entry.seq)?.();
+        this.settled.delete(entry.seq);
+      }
+      this.updateQueueGauge();
+    });
+    const g = this.o.config.group_by_trace;
+    const source: BatchSource = g.enabled ?? this.o.definition.groupsByTrace ?? false
+      ? new TraceGrouper(this.queue, this.o.batch, g, ack, { evictedEarly: (n) => this.o.metrics.tracesEvicted.inc({ exporter: this.id }, n) })
+      : queueBatches(this.queue, this.o.batch, ack);
+    for (let i = 0; i < this.o.config.sending_queue.num_consumers; i++) this.consumers.push(this.consume(source));
   }
 
   hasRoom(items: number, bytes: number): boolean {
@@ -134,24 +146,18 @@ export class Exporter implements Consumer {
     this.o.metrics.queueSize.set({ exporter: this.id }, this.queue.size);
   }
 
-  private async consume(): Promise<void> {
+  private async consume(source: BatchSource): Promise<void> {
     for (;;) {
-      const batch = await nextBatch(this.queue, this.o.batch);
+      const batch = await source.next();
       if (!batch) return;
       let delivered = true;
       try {
         delivered = await this.deliver(batch);
       } catch (e) {
         this.log.error({ err: (e as Error).message }, 'unexpected failure while exporting; dead-lettering the batch');
-        for (const entry of batch.entries) await this.outcome.setAside(entry.signal, entry.data, entry.items, 'internal_error', (e as Error).message);
+        for (const p of batch.pieces) await this.outcome.setAside(p.signal, p.data, countItems(p.data, p.signal), 'internal_error', (e as Error).message);
       }
-      // A persistent queue keeps what an interrupted shutdown did not deliver; it replays on start.
-      if (delivered || !this.queue.persistent) await this.queue.ack(batch.entries);
-      for (const entry of batch.entries) {
-        this.settled.get(entry.seq)?.();
-        this.settled.delete(entry.seq);
-      }
-      this.updateQueueGauge();
+      await batch.settle(delivered);
     }
   }
 

@@ -195,6 +195,11 @@ export interface ExporterDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
    */
   encode(data: Telemetry, ctx: EncodeContext<OptionsOf<S>>): OutboundRequest[];
   answers?: AnswerRules;
+  /**
+   * The wire format groups spans by trace or workflow (Neatlogs' workflow_name, Foglamp's
+   * traces[]): the exporter then groups whole traces before encoding, unless configured off.
+   */
+  groupsByTrace?: boolean;
   /** A transport other than HTTP (the debug exporter writes to stdout or a file). */
   createTransport?(config: OptionsOf<S>): Transport;
 }

@@ -92,3 +92,33 @@ function chunkMetrics(resources: ResourceMetrics[], max: number): ResourceMetric
 }
 
 export type { ResourceLogs, ResourceSpans };
+
+/**
+ * The spans of a traces batch, one batch per trace id (resources and scopes kept with each
+ * part), in order of first appearance.
+ */
+export function splitByTrace(resources: readonly ResourceSpans[]): Map<string, ResourceSpans[]> {
+  const out = new Map<string, ResourceSpans[]>();
+  for (const r of resources) {
+    const perTrace = new Map<string, ResourceSpans>();
+    for (const ss of r.scopeSpans) {
+      const perScope = new Map<string, typeof ss>();
+      for (const span of ss.spans) {
+        let scoped = perScope.get(span.traceId);
+        if (!scoped) {
+          perScope.set(span.traceId, (scoped = { ...ss, spans: [] }));
+          let res = perTrace.get(span.traceId);
+          if (!res) perTrace.set(span.traceId, (res = { ...r, scopeSpans: [] }));
+          res.scopeSpans.push(scoped);
+        }
+        scoped.spans.push(span);
+      }
+    }
+    for (const [trace, res] of perTrace) {
+      let list = out.get(trace);
+      if (!list) out.set(trace, (list = []));
+      list.push(res);
+    }
+  }
+  return out;
+}

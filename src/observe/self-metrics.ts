@@ -25,6 +25,7 @@ export class SelfMetrics {
   readonly exporterTransformed = this.counter('switchyard_exporter_items_transformed_total', 'Items an encoder truncated, split or skipped', ['exporter', 'event']);
   readonly fieldsDropped = this.counter('switchyard_exporter_fields_dropped_total', 'Source facts an exporter\'s target could not hold, by model field', ['exporter', 'field']);
   readonly fieldsCoerced = this.counter('switchyard_exporter_fields_coerced_total', 'Source facts converted so that the target could hold them, by model field', ['exporter', 'field']);
+  readonly tracesEvicted = this.counter('switchyard_exporter_traces_evicted_early_total', 'Traces sent before their group_by_trace wait was over, because num_traces were held', ['exporter']);
   readonly exporterReplayed = this.counter('switchyard_exporter_queue_replayed_batches_total', 'Batches replayed from a persistent queue at start', ['exporter']);
   readonly queueCorrupt = this.counter('switchyard_exporter_queue_corrupt_records_total', 'Corrupt persistent-queue records skipped at start', ['exporter']);
   readonly queueSize = new Gauge({ name: 'switchyard_exporter_queue_size', help: 'Items queued or in flight', labelNames: ['exporter'], registers: [this.registry] });

@@ -9,7 +9,7 @@ import { MAGIC } from '../../src/export/segment-log.js';
 import { openFileQueueStorage } from '../../src/export/file-queue.js';
 import type { ExporterDefinition, OutboundRequest } from '../../src/formats/types.js';
 import { countItems, serializeTelemetry, type Telemetry } from '../../src/model/index.js';
-import type { ExporterConfig } from '../../src/pipeline/config/model.js';
+import { exporterBaseSchema, type ExporterConfig } from '../../src/export/config.js';
 import { SelfMetrics } from '../../src/observe/self-metrics.js';
 
 let root = '';
@@ -49,13 +49,12 @@ describe('exporter with a persistent queue', () => {
       encode: (t) => [{ path: '/', contentType: 'application/json', body: serializeTelemetry(t), items: countItems(t) }],
       createTransport: () => ({ send: async (r) => (sent.push(r), { kind: 'ok' }) }),
     };
-    const config = {
+    const config: ExporterConfig = exporterBaseSchema.parse({
       timeout: 1000,
-      timeout_ms: 1000,
       sending_queue: { enabled: true, queue_size: 100, queue_bytes: 1 << 20, num_consumers: 1, storage: root },
       retry_on_failure: { enabled: false, initial_interval: 10, max_interval: 10, multiplier: 1, randomization_factor: 0, max_elapsed_time: 100 },
       dead_letter_path: join(root, 'dlq.jsonl'),
-    } as ExporterConfig;
+    });
     const metrics = new SelfMetrics();
     const exporter = new Exporter({
       id,

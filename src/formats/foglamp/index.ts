@@ -59,6 +59,7 @@ export function foglampOptions(config: EncodeContext['config']): FoglampEncodeOp
 
 export const foglampExporter: ExporterDefinition = {
   signals: ['traces'],
+  groupsByTrace: true,
   auth: FOGLAMP_AUTH,
   configSchema: {
     /** Traces per request (the vendor takes 1..1000). */

@@ -48,6 +48,7 @@ export const neatlogsFormat: FormatDefinition = {
   },
   exporter: {
     signals: ['traces'],
+    groupsByTrace: true,
     auth: NEATLOGS_AUTH,
     configSchema: {
       /** Workflow name for spans without gen_ai.workflow.name (before falling back to service.name). */
