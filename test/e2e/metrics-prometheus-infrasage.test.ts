@@ -192,7 +192,7 @@ interface TapPoint {
 
 function tapPoints(tap: CaptureServer): TapPoint[] {
   const out: TapPoint[] = [];
-  for (const r of tap.requests) {
+  for (const r of tap.accepted()) {
     const res = decodeMetricsJson(r.body, DEFAULT_DECODE_LIMITS);
     for (const rm of (res.telemetry.metrics ?? []) as ResourceMetrics[]) {
       for (const sm of rm.scopeMetrics) {

@@ -55,7 +55,7 @@ service:
     const started = Date.now();
     await sendSdkMetrics(`${a.service.receiverUrl('otlp')}/v1/metrics`);
     const arrived = await eventually(() => {
-      const rms = cap.requests.flatMap((r) => (decodeMetricsJson(r.body, DEFAULT_DECODE_LIMITS).telemetry.metrics ?? []) as ResourceMetrics[]);
+      const rms = cap.accepted().flatMap((r) => (decodeMetricsJson(r.body, DEFAULT_DECODE_LIMITS).telemetry.metrics ?? []) as ResourceMetrics[]);
       const names = new Set(rms.flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.name))));
       return ['http_server_requests_total', 'queue_items', 'temperature', 'op_duration'].every((n) => names.has(n)) ? rms : undefined;
     }, 10_000, 'all four metrics at the capture listener');

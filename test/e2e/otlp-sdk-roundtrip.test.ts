@@ -41,7 +41,7 @@ function tee<T>(inner: { export(items: T, cb: (r: ExportResult) => void): void; 
 }
 
 function decodeArrived(cap: CaptureServer, path: string): Telemetry[] {
-  return cap.requests.filter((r) => r.path === path).map((r) => {
+  return cap.accepted().filter((r) => r.path === path).map((r) => {
     const json = String(r.headers['content-type']).includes('json');
     const fn = {
       '/v1/traces': json ? decodeTracesJson : decodeTracesProto,
@@ -154,7 +154,7 @@ service:
     expect(childOut.status).toEqual({ code: 2, message: 'rate limited' });
     expect(childOut.events[0]!.timeUnixNano).toBe(1_700_000_000_999_999_999n);
     expect(childOut.links[0]!.spanId).toBe(root.spanContext().spanId);
-    expect(cap.requests.find((r) => r.path === '/v1/traces')!.headers['x-tenant']).toBe('acme');
+    expect(cap.accepted().find((r) => r.path === '/v1/traces')!.headers['x-tenant']).toBe('acme');
   });
 
   it('metrics arrive exactly as sent: counter, up-down counter, gauge, histogram', async () => {
