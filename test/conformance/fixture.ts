@@ -15,6 +15,11 @@ export interface ConformanceFixture {
   validBody: string | Buffer;
   /** Spans / points / records that body carries once decoded into the model. */
   expectedItems: number;
+  /**
+   * What the debug exporter must print for that body, one partial line per item, written by hand
+   * from the vendor document (ids, names, times, key attributes): matched field by field, not counted.
+   */
+  expectedContent: Record<string, unknown>[];
   /** Status the vendor answers on success. */
   successStatus: number;
   /** A body missing a required field, and that field's name as the error must mention it. */

@@ -74,8 +74,11 @@ service:
     await expect(fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJsonSpans(1) })).rejects.toThrow();
     slow = false;
     expect(await child.exited).toBe(0);
-    const delivered = cap.requests.flatMap((r) => JSON.parse(r.body.toString()).resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((s: any) => s.spans)));
+    const delivered = cap.accepted().flatMap((r) => JSON.parse(r.body.toString()).resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((s: any) => s.spans)));
     expect(delivered).toHaveLength(25);
+    // Exactly the 25 spans sent, each once (not 25 of anything), and the drain really rode out refusals.
+    expect(delivered.map((s: any) => s.name).sort()).toEqual(Array.from({ length: 25 }, (_, i) => `span-${i}`).sort());
+    expect(cap.requests.filter((r) => r.answered === 503).length).toBeGreaterThan(0);
     expect(child.stderr).toContain('"msg":"stopped"');
   });
 

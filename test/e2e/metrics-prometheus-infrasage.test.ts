@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
-import { decodeMetricsJson } from '../../src/formats/otlp/decode-json.js';
-import type { Attributes, ResourceMetrics } from '../../src/model/index.js';
+import { oracleReadJson } from '../helpers/otlp-oracle.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
 import { PROMETHEUS_BIN, startPrometheus, stopAllPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
-import { selfMetric } from '../helpers/self-metrics.js';
+import { counterOrZero, expectNoSeries, readSelfMetrics, seriesValue } from '../helpers/self-metrics.js';
 import { startInfraSage, type InfraSageStandin } from '../standins/infrasage.js';
 
 /**
@@ -17,7 +15,11 @@ import { startInfraSage, type InfraSageStandin } from '../standins/infrasage.js'
  *   `instance` the attribute `service.instance.id` (docs: job/instance ↔ resource);
  * - values and timestamps equal what Prometheus stored in its own TSDB (read back through its
  *   query API), and every stored sample of those series reached InfraSage;
- * - nothing is lost: every data point the receiver counted in /metrics is accounted for as
+ * - nothing is lost, by an independent count: every raw sample in Prometheus' TSDB (its query API,
+ *   all series of the job) within the window that had certainly been sent is one sample of a point
+ *   the tap received (read by the strict test-side OTLP/JSON reader, not the product's decoder),
+ *   and the tap has no sample in that window that Prometheus did not store;
+ * - and every data point the receiver counted in /metrics is accounted for as
  *   InfraSage records or as items the exporter reported skipped (NaN / stale).
  *   A second exporter in the same pipeline (otlp_http → a capture listener) shows the accepted
  *   points, so the record count can be derived per point: a gauge or counter point is one record,
@@ -110,6 +112,9 @@ remote_write:
         stored.set(key, [...(stored.get(key) ?? []), ...s.values.map(([t, v]) => ({ ms: Math.round(t * 1000), value: Number(v) }))]);
       }
     }
+    // The independent count: every raw sample of every series of the job, as Prometheus stored it.
+    const tsdb = await prom.samples('{job="self"}');
+    expect(tsdb.length).toBeGreaterThan(100);
     for (const name of checked) {
       const got = named(name);
       expect(got.length, name).toBeGreaterThan(0);
@@ -125,8 +130,9 @@ remote_write:
     // Stop Prometheus (it flushes its remote-write queue on SIGTERM), then let Switchyard drain.
     await prom.stop();
     await eventually(async () => {
-      const queued = await selfMetric(telemetry, 'switchyard_exporter_queue_size');
-      const accepted = await selfMetric(telemetry, 'switchyard_receiver_accepted_items_total', { receiver: 'prometheus_remote_write' });
+      const e = await readSelfMetrics(telemetry);
+      const queued = seriesValue(e, 'switchyard_exporter_queue_size', { exporter: 'infrasage' }) + seriesValue(e, 'switchyard_exporter_queue_size', { exporter: 'otlp_http/tap' });
+      const accepted = seriesValue(e, 'switchyard_receiver_accepted_items_total', { receiver: 'prometheus_remote_write', signal: 'metrics' });
       return queued === 0 && accepted > 0 && tapPoints(tap).length === accepted;
     }, 10_000, 'exporters drained');
 
@@ -137,10 +143,25 @@ remote_write:
       for (const s of samples) if (s.ms < queriedAt - 2_000) expect(have.has(s.ms), `${key} @${s.ms} delivered`).toBe(true);
     }
 
+    // Nothing lost, judged by Prometheus' own TSDB: in the window [first stored sample, query − 2 s)
+    // the samples the tap received are exactly the samples Prometheus stored (stale markers are not
+    // stored samples; a NaN value is, and compares as "NaN").
+    const cutoff = queriedAt - 2_000;
+    const tsdbKeys = tsdb.flatMap((s) => s.values.map(([t, v]) => ({ ms: Math.round(t * 1000), key: sampleKey(s.metric.__name__!, s.metric, Math.round(t * 1000), Number(v)) })));
+    const from = Math.min(...tsdbKeys.map((k) => k.ms));
+    const inWindow = (ms: number) => ms >= from && ms < cutoff;
+    const wantSamples = [...new Set(tsdbKeys.filter((k) => inWindow(k.ms)).map((k) => k.key))].sort();
+    const tapSamples = tapPoints(tap).filter((p) => !p.stale).flatMap(promSamples).filter((k) => inWindow(k.ms)).map((k) => k.key);
+    expect(new Set(tapSamples).size, 'no sample twice at the tap').toBe(tapSamples.length);
+    expect(wantSamples.length).toBeGreaterThan(500);
+    expect(tapSamples.sort()).toEqual(wantSamples);
+
     // Nothing lost: accepted points → expected records (per the documented mapping) = received + skipped.
-    const accepted = await selfMetric(telemetry, 'switchyard_receiver_accepted_items_total', { receiver: 'prometheus_remote_write', signal: 'metrics' });
-    const skipped = await selfMetric(telemetry, 'switchyard_exporter_items_transformed_total', { exporter: 'infrasage', event: 'skipped' });
-    const sent = await selfMetric(telemetry, 'switchyard_exporter_sent_items_total', { exporter: 'infrasage' });
+    const self = await readSelfMetrics(telemetry);
+    const accepted = seriesValue(self, 'switchyard_receiver_accepted_items_total', { receiver: 'prometheus_remote_write', signal: 'metrics' });
+    // Prometheus may or may not have produced a NaN or stale sample in this window: 0 skipped is real.
+    const skipped = counterOrZero(self, 'switchyard_exporter_items_transformed_total', { exporter: 'infrasage', event: 'skipped' });
+    const sent = seriesValue(self, 'switchyard_exporter_sent_items_total', { exporter: 'infrasage', signal: 'metrics' });
     const points = tapPoints(tap);
     expect(points.length).toBe(accepted);
     const seen = new Set<string>();
@@ -161,10 +182,10 @@ remote_write:
     expect(sent).toBe(records().length);
     expect(records().map(recordKey).sort()).toEqual(expectedDelivered);
     // No refusals, failures or dead letters anywhere on the way.
-    expect(await selfMetric(telemetry, 'switchyard_receiver_refused_items_total')).toBe(0);
-    expect(await selfMetric(telemetry, 'switchyard_exporter_send_failed_items_total')).toBe(0);
-    expect(await selfMetric(telemetry, 'switchyard_exporter_dead_lettered_items_total')).toBe(0);
-    expect(standin.requests.every((r) => r.status === 200 && r.path === '/api/v1/telemetry/batch')).toBe(true);
+    await expectNoSeries(telemetry, 'switchyard_receiver_refused_items_total');
+    await expectNoSeries(telemetry, 'switchyard_exporter_send_failed_items_total');
+    await expectNoSeries(telemetry, 'switchyard_exporter_dead_lettered_items_total');
+    expect(new Set(standin.requests.map((r) => `${r.status} ${r.path}`))).toEqual(new Set(['200 /api/v1/telemetry/batch']));
     console.info(`metrics e2e 1: ${accepted} points accepted → ${records().length} InfraSage records + ${skipped} skipped, in ${Date.now() - started} ms`);
   });
 });
@@ -173,6 +194,8 @@ remote_write:
 function attrsOf(labels: Record<string, string>): [string, string][] {
   return Object.entries(labels).filter(([k]) => k !== '__name__' && k !== 'service.instance.id' && k !== 'instance').sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
+
+type Attributes = Record<string, unknown>;
 
 interface TapPoint {
   resource: Attributes;
@@ -190,33 +213,65 @@ interface TapPoint {
   stale: boolean;
 }
 
+type Plain = Record<string, any>;
+/** OTLP KeyValue list → record of plain values (remote-write labels are strings). */
+const kv = (list: Plain[] | undefined): Attributes => Object.fromEntries((list ?? []).map((a) => [a.key, a.value?.stringValue ?? a.value?.intValue ?? a.value?.doubleValue ?? a.value?.boolValue]));
+
+/**
+ * Every point the tap received, read by the strict test-side OTLP/JSON reader (not the product's
+ * decoder). The reader drops proto3 defaults, so a missing count/sum/quantile/flags is 0 — except
+ * a histogram's `sum`, which is `optional` and so absent only when not sent.
+ */
 function tapPoints(tap: CaptureServer): TapPoint[] {
   const out: TapPoint[] = [];
-  for (const r of tap.requests) {
-    const res = decodeMetricsJson(r.body, DEFAULT_DECODE_LIMITS);
-    for (const rm of (res.telemetry.metrics ?? []) as ResourceMetrics[]) {
-      for (const sm of rm.scopeMetrics) {
-        for (const m of sm.metrics) {
-          for (const p of m.data.dataPoints) {
-            const stale = (((p as { flags?: number }).flags ?? 0) & 1) !== 0;
-            const base = { resource: rm.resource.attributes, name: m.name, type: m.data.type, attributes: p.attributes, timeUnixNano: p.timeUnixNano, stale };
-            if ('value' in p) out.push({ ...base, value: Number(p.value) });
-            else if ('count' in p) {
-              const q: TapPoint = { ...base, count: Number(p.count) };
-              if (p.sum !== undefined) q.sum = Number(p.sum);
-              if ('bucketCounts' in p) {
-                q.bucketSum = p.bucketCounts.reduce((a, b) => a + Number(b), 0);
-                let cum = 0;
-                q.buckets = p.bucketCounts.map((c, i) => [i < p.explicitBounds.length ? String(p.explicitBounds[i]) : '+Inf', (cum += Number(c))]);
-              }
-              if ('quantileValues' in p) q.quantiles = p.quantileValues.map((v) => [String(v.quantile), v.value]);
+  for (const r of tap.accepted()) {
+    const req = oracleReadJson('metrics', r.body);
+    for (const rm of (req.resourceMetrics ?? []) as Plain[]) {
+      for (const sm of rm.scopeMetrics ?? []) {
+        for (const m of sm.metrics ?? []) {
+          const type = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'].find((t) => m[t] !== undefined)!;
+          for (const p of (m[type].dataPoints ?? []) as Plain[]) {
+            const stale = ((p.flags ?? 0) & 1) !== 0;
+            const base = { resource: kv(rm.resource?.attributes), name: m.name as string, type, attributes: kv(p.attributes), timeUnixNano: BigInt(p.timeUnixNano ?? '0'), stale };
+            if (type === 'gauge' || type === 'sum') out.push({ ...base, value: p.asDouble !== undefined ? p.asDouble : Number(p.asInt) });
+            else if (type === 'histogram') {
+              const q: TapPoint = { ...base, count: Number(p.count ?? 0) };
+              if (p.sum !== undefined) q.sum = p.sum;
+              const counts = ((p.bucketCounts ?? []) as string[]).map(Number);
+              const bounds = (p.explicitBounds ?? []) as number[];
+              q.bucketSum = counts.reduce((a, b) => a + b, 0);
+              let cum = 0;
+              q.buckets = counts.map((c, i) => [i < bounds.length ? String(bounds[i]) : '+Inf', (cum += c)]);
               out.push(q);
-            }
+            } else if (type === 'summary') {
+              out.push({ ...base, count: Number(p.count ?? 0), sum: p.sum ?? 0, quantiles: ((p.quantileValues ?? []) as Plain[]).map((v) => [String(v.quantile ?? 0), v.value ?? 0]) });
+            } else throw new Error(`unexpected ${type} point from Prometheus remote-write: ${m.name}`);
           }
         }
       }
     }
   }
+  return out;
+}
+
+/** A Prometheus sample's identity: name, labels other than job/instance (le/quantile numeric), ms, value. */
+function sampleKey(name: string, labels: Record<string, unknown>, ms: number, value: number): string {
+  const norm = Object.entries(labels)
+    .filter(([k]) => k !== '__name__' && k !== 'job' && k !== 'instance')
+    .map(([k, v]) => [k, (k === 'le' || k === 'quantile') && v !== '+Inf' ? String(Number(v)) : String(v)] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  return JSON.stringify([name, norm, ms, String(value)]);
+}
+
+/** The samples Prometheus stored that one tap point stands for (remote-write's series view). */
+function promSamples(p: TapPoint): { ms: number; key: string }[] {
+  const ms = Number(p.timeUnixNano / 1_000_000n);
+  const one = (name: string, value: number, extra: Record<string, string> = {}) => ({ ms, key: sampleKey(name, { ...p.attributes, ...extra }, ms, value) });
+  if (p.value !== undefined) return [one(p.name, p.value)];
+  const out = [one(`${p.name}_count`, p.count!)];
+  if (p.sum !== undefined) out.push(one(`${p.name}_sum`, p.sum));
+  for (const [le, v] of p.buckets ?? []) out.push(one(`${p.name}_bucket`, v, { le }));
+  for (const [quantile, v] of p.quantiles ?? []) out.push(one(p.name, v, { quantile }));
   return out;
 }
 

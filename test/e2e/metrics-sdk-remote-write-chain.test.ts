@@ -5,7 +5,7 @@ import { Temporality, type HistogramDataPoint, type Metric, type NumberDataPoint
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
 import { SDK_HISTOGRAM, sendSdkMetrics } from '../helpers/sdk-metrics.js';
-import { selfMetric } from '../helpers/self-metrics.js';
+import { expectNoSeries, selfMetric } from '../helpers/self-metrics.js';
 
 /**
  * Issue "metrics", done means 3: the OpenTelemetry JS SDK → OTLP → Switchyard A (otlp receiver →
@@ -55,7 +55,7 @@ service:
     const started = Date.now();
     await sendSdkMetrics(`${a.service.receiverUrl('otlp')}/v1/metrics`);
     const arrived = await eventually(() => {
-      const rms = cap.requests.flatMap((r) => (decodeMetricsJson(r.body, DEFAULT_DECODE_LIMITS).telemetry.metrics ?? []) as ResourceMetrics[]);
+      const rms = cap.accepted().flatMap((r) => (decodeMetricsJson(r.body, DEFAULT_DECODE_LIMITS).telemetry.metrics ?? []) as ResourceMetrics[]);
       const names = new Set(rms.flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.name))));
       return ['http_server_requests_total', 'queue_items', 'temperature', 'op_duration'].every((n) => names.has(n)) ? rms : undefined;
     }, 10_000, 'all four metrics at the capture listener');
@@ -92,10 +92,10 @@ service:
 
     // Accounting on both hops: A sent every sample, B accepted every point and forwarded them.
     // A: 3 counter/gauge points + 1 target_info + histogram (4 buckets + sum + count) = 2+1+1+6+1 samples.
-    expect(await selfMetric(a.service.telemetryUrl!, 'switchyard_exporter_sent_items_total', { exporter: 'prometheus_remote_write' })).toBe(11);
-    expect(await selfMetric(b.service.telemetryUrl!, 'switchyard_receiver_accepted_items_total', { receiver: 'prometheus_remote_write' })).toBe(5);
-    expect(await selfMetric(b.service.telemetryUrl!, 'switchyard_exporter_sent_items_total', { exporter: 'otlp_http' })).toBe(5);
-    expect(await selfMetric(b.service.telemetryUrl!, 'switchyard_receiver_refused_items_total')).toBe(0);
+    expect(await selfMetric(a.service.telemetryUrl!, 'switchyard_exporter_sent_items_total', { exporter: 'prometheus_remote_write', signal: 'metrics' })).toBe(11);
+    expect(await selfMetric(b.service.telemetryUrl!, 'switchyard_receiver_accepted_items_total', { receiver: 'prometheus_remote_write', signal: 'metrics' })).toBe(5);
+    expect(await selfMetric(b.service.telemetryUrl!, 'switchyard_exporter_sent_items_total', { exporter: 'otlp_http', signal: 'metrics' })).toBe(5);
+    await expectNoSeries(b.service.telemetryUrl!, 'switchyard_receiver_refused_items_total');
   });
 });
 

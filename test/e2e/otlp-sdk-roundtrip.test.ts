@@ -13,17 +13,16 @@ import { LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter, type 
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics as SdkResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../src/formats/otlp/decode-json.js';
-import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from '../../src/formats/otlp/decode-proto.js';
-import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
-import { flattenSpans, type ResourceLogs, type ResourceMetrics, type Telemetry } from '../../src/model/index.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
+import { oracleDecodeProto, oracleLogs, oracleMetrics, oracleReadJson, oracleSpans, type Signal } from '../helpers/otlp-oracle.js';
 
 /**
  * The real OpenTelemetry JS SDK → Switchyard (otlp receiver) → otlp_http exporter → a second
  * listener. What arrives must be exactly what the SDK sent: the SDK's own serializer gives the
- * reference bytes, both sides are decoded and compared field for field.
+ * reference bytes, and both sides are judged by test/helpers/otlp-oracle.ts (protobufjs reflection
+ * over proto/ and a strict OTLP/JSON reader, none of the product's decoders), field for field: a
+ * field that Switchyard's decoder and encoder both dropped would still be missing here.
  */
 type Enc = 'proto' | 'json';
 const CASES: [Enc, Enc][] = [['proto', 'proto'], ['json', 'json'], ['proto', 'json'], ['json', 'proto']];
@@ -40,18 +39,12 @@ function tee<T>(inner: { export(items: T, cb: (r: ExportResult) => void): void; 
   };
 }
 
-function decodeArrived(cap: CaptureServer, path: string): Telemetry[] {
-  return cap.requests.filter((r) => r.path === path).map((r) => {
-    const json = String(r.headers['content-type']).includes('json');
-    const fn = {
-      '/v1/traces': json ? decodeTracesJson : decodeTracesProto,
-      '/v1/metrics': json ? decodeMetricsJson : decodeMetricsProto,
-      '/v1/logs': json ? decodeLogsJson : decodeLogsProto,
-    }[path]!;
-    const res = fn(r.body, DEFAULT_DECODE_LIMITS);
-    expect(res.rejected).toEqual([]);
-    return res.telemetry;
-  });
+type Plain = Record<string, any>;
+
+/** Every request the second listener accepted on `path`, judged by the oracle (strict reader for JSON). */
+function arrivedRequests(cap: CaptureServer, signal: Signal): Plain[] {
+  return cap.accepted().filter((r) => r.path === `/v1/${signal}`).map((r) =>
+    String(r.headers['content-type']).includes('json') ? oracleReadJson(signal, r.body) : oracleDecodeProto(signal, r.body));
 }
 
 const RICH_ATTRS: OtelAttributes = {
@@ -123,38 +116,45 @@ service:
 
     const spans = sent.flat();
     expect(spans).toHaveLength(5);
-    const reference = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans)!, DEFAULT_DECODE_LIMITS).telemetry;
+    const reference = oracleSpans(oracleDecodeProto('traces', ProtobufTraceSerializer.serializeRequest(spans)!));
+    expect(reference).toHaveLength(5);
     const arrived = await eventually(() => {
-      const all = decodeArrived(cap, '/v1/traces').flatMap((t) => flattenSpans(t.traces ?? []));
+      const all = oracleSpans({ resourceSpans: arrivedRequests(cap, 'traces').flatMap((q) => q.resourceSpans ?? []) });
       return all.length >= 5 ? all : undefined;
     }, 10_000, 'spans at the second listener');
-    const byId = (list: ReturnType<typeof flattenSpans>) => [...list].sort((a, b) => a.span.spanId.localeCompare(b.span.spanId));
-    expect(byId(arrived)).toEqual(byId(flattenSpans(reference.traces!)));
+    expect(arrived).toEqual(reference);
 
-    // And directly against the SDK's objects, for the facts users rely on.
-    const got = new Map(arrived.map((x) => [x.span.spanId, x]));
+    // And directly against the SDK's objects, for the facts users rely on (oracle form: hex ids,
+    // decimal-string nanoseconds, OTLP enum numbers, attributes as key/value lists).
+    const got = new Map(arrived.map((x) => [x.span.spanId, x as Plain]));
+    const ns = (t: [number, number]) => (BigInt(t[0]) * 1_000_000_000n + BigInt(t[1])).toString();
     for (const s of spans) {
       const a = got.get(s.spanContext().spanId)!;
+      expect(a, s.name).toBeDefined();
       expect(a.span.traceId).toBe(s.spanContext().traceId);
-      expect(a.span.parentSpanId ?? '').toBe(s.parentSpanContext?.spanId ?? '');
+      expect(a.span.parentSpanId).toBe(s.parentSpanContext?.spanId);
       expect(a.span.name).toBe(s.name);
       expect(a.span.kind).toBe(s.kind + 1);
-      expect(a.span.startTimeUnixNano).toBe(BigInt(s.startTime[0]) * 1_000_000_000n + BigInt(s.startTime[1]));
-      expect(a.span.endTimeUnixNano).toBe(BigInt(s.endTime[0]) * 1_000_000_000n + BigInt(s.endTime[1]));
-      expect(a.span.status.code).toBe(s.status.code);
-      expect(a.resource['service.name']).toBe('roundtrip');
+      expect(a.span.startTimeUnixNano).toBe(ns(s.startTime));
+      expect(a.span.endTimeUnixNano).toBe(ns(s.endTime));
+      expect(a.span.status?.code).toBe(s.status.code === 0 ? undefined : s.status.code);
+      expect(a.resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'roundtrip' } });
       expect(a.scope).toMatchObject({ name: 'roundtrip-scope', version: '0.9.1' });
     }
+    const attrOf = (span: Plain, key: string) => span.attributes.find((kv: Plain) => kv.key === key)?.value;
     const rootOut = got.get(root.spanContext().spanId)!.span;
-    expect(rootOut.attributes['int']).toBe(42n);
-    expect(rootOut.attributes['double']).toBe(3.25);
-    expect(rootOut.attributes['arr.int']).toEqual([1n, 2n, 3n]);
-    expect(rootOut.attributes['empty.str']).toBe('');
+    expect(attrOf(rootOut, 'int')).toEqual({ intValue: '42' });
+    expect(attrOf(rootOut, 'big.int')).toEqual({ intValue: '9007199254740991' });
+    expect(attrOf(rootOut, 'double')).toEqual({ doubleValue: 3.25 });
+    expect(attrOf(rootOut, 'bool.f')).toEqual({ boolValue: false });
+    expect(attrOf(rootOut, 'arr.int')).toEqual({ arrayValue: { values: [{ intValue: '1' }, { intValue: '2' }, { intValue: '3' }] } });
+    expect(attrOf(rootOut, 'empty.str')).toEqual({ stringValue: '' });
+    expect(rootOut.attributes).toHaveLength(Object.keys(RICH_ATTRS).length);
     const childOut = got.get(child.spanContext().spanId)!.span;
     expect(childOut.status).toEqual({ code: 2, message: 'rate limited' });
-    expect(childOut.events[0]!.timeUnixNano).toBe(1_700_000_000_999_999_999n);
-    expect(childOut.links[0]!.spanId).toBe(root.spanContext().spanId);
-    expect(cap.requests.find((r) => r.path === '/v1/traces')!.headers['x-tenant']).toBe('acme');
+    expect(childOut.events).toEqual([{ name: 'gen_ai.content.prompt', timeUnixNano: '1700000000999999999', attributes: [{ key: 'gen_ai.prompt', value: { stringValue: 'hi' } }] }]);
+    expect(childOut.links).toEqual([expect.objectContaining({ traceId: root.spanContext().traceId, spanId: root.spanContext().spanId, attributes: [{ key: 'link.kind', value: { stringValue: 'follows' } }] })]);
+    expect(cap.accepted().find((r) => r.path === '/v1/traces')!.headers['x-tenant']).toBe('acme');
   });
 
   it('metrics arrive exactly as sent: counter, up-down counter, gauge, histogram', async () => {
@@ -174,17 +174,29 @@ service:
     await provider.shutdown();
 
     expect(sent.length).toBeGreaterThan(0);
-    const reference: ResourceMetrics[] = sent.flatMap((rm) => decodeMetricsProto(ProtobufMetricsSerializer.serializeRequest(rm)!, DEFAULT_DECODE_LIMITS).telemetry.metrics ?? []);
-    const metricsOf = (rms: ResourceMetrics[]) =>
-      rms.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics.map((m) => ({ resource: r.resource, scope: s.scope, m })))).filter((x) => x.m.data.dataPoints.length > 0).sort((a, b) => a.m.name.localeCompare(b.m.name));
+    const withPoints = (list: Plain[]) => list.filter((x) => {
+      const d = x.metric.sum ?? x.metric.gauge ?? x.metric.histogram ?? x.metric.exponentialHistogram ?? x.metric.summary;
+      return (d?.dataPoints ?? []).length > 0;
+    });
+    const reference = withPoints(oracleMetrics({ resourceMetrics: sent.flatMap((rm) => oracleDecodeProto('metrics', ProtobufMetricsSerializer.serializeRequest(rm)!).resourceMetrics ?? []) }));
+    // forceFlush and shutdown each export the (cumulative) metrics: wait for every one of them.
+    expect([...new Set(reference.map((x) => x.metric.name))]).toEqual(['gen_ai.client.operation.duration', 'gen_ai.requests', 'inflight', 'temperature']);
     const arrived = await eventually(() => {
-      const all = metricsOf(decodeArrived(cap, '/v1/metrics').flatMap((t) => t.metrics ?? []));
-      return all.length >= 4 ? all : undefined;
+      const all = withPoints(oracleMetrics({ resourceMetrics: arrivedRequests(cap, 'metrics').flatMap((q) => q.resourceMetrics ?? []) }));
+      return all.length >= reference.length ? all : undefined;
     }, 10_000, 'metrics at the second listener');
-    expect(arrived).toEqual(metricsOf(reference));
-    const h2 = arrived.find((x) => x.m.name === 'gen_ai.client.operation.duration')!.m.data;
-    expect(h2.type).toBe('histogram');
-    if (h2.type === 'histogram') expect(h2.dataPoints[0]!.count).toBe(5);
+    expect(arrived).toEqual(reference);
+    // Against the SDK's own numbers: the five recorded values, their sum, and the counter's 3.
+    const byName = new Map(arrived.map((x) => [x.metric.name, x.metric as Plain]));
+    const hp = byName.get('gen_ai.client.operation.duration')!.histogram.dataPoints[0];
+    expect(hp.count).toBe('5');
+    expect(hp.sum).toBeCloseTo(15.41, 10);
+    expect(hp.min).toBe(0.01);
+    expect(hp.max).toBe(12);
+    expect(hp.bucketCounts.reduce((n: number, c: string) => n + Number(c), 0)).toBe(5);
+    expect(byName.get('gen_ai.requests')!).toMatchObject({ unit: '{request}', description: 'requests', sum: { isMonotonic: true, aggregationTemporality: 2 } });
+    expect(byName.get('gen_ai.requests')!.sum.dataPoints[0].asDouble ?? Number(byName.get('gen_ai.requests')!.sum.dataPoints[0].asInt)).toBe(3);
+    expect(byName.get('temperature')!.gauge.dataPoints[0].asDouble).toBe(21.5);
   });
 
   it('logs arrive exactly as sent, with bytes, maps and nested bodies', async () => {
@@ -205,15 +217,19 @@ service:
 
     const records = sent.flat();
     expect(records).toHaveLength(2);
-    const reference: ResourceLogs[] = decodeLogsProto(ProtobufLogsSerializer.serializeRequest(records)!, DEFAULT_DECODE_LIMITS).telemetry.logs ?? [];
-    const flat = (rls: ResourceLogs[]) => rls.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords.map((l) => ({ resource: r.resource, scope: s.scope, l })))).sort((a, b) => String(a.l.severityNumber).localeCompare(String(b.l.severityNumber)));
+    const reference = oracleLogs(oracleDecodeProto('logs', ProtobufLogsSerializer.serializeRequest(records)!));
+    expect(reference).toHaveLength(2);
     const arrived = await eventually(() => {
-      const all = flat(decodeArrived(cap, '/v1/logs').flatMap((t) => t.logs ?? []));
+      const all = oracleLogs({ resourceLogs: arrivedRequests(cap, 'logs').flatMap((q) => q.resourceLogs ?? []) });
       return all.length >= 2 ? all : undefined;
     }, 10_000, 'logs at the second listener');
-    expect(arrived).toEqual(flat(reference));
-    const warn = arrived.find((x) => x.l.severityText === 'WARN')!.l;
-    expect(warn.timeUnixNano).toBe(1_700_000_000_000_000_042n);
-    expect(warn.attributes['bytes.attr']).toEqual(new Uint8Array([0, 1, 254, 255]));
+    expect(arrived).toEqual(reference);
+    const warn = arrived.find((x) => x.record.severityText === 'WARN')!.record as Plain;
+    expect(warn.timeUnixNano).toBe('1700000000000000042');
+    expect(warn.severityNumber).toBe(SeverityNumber.WARN);
+    expect(warn.attributes).toContainEqual({ key: 'bytes.attr', value: { bytesValue: Buffer.from([0, 1, 254, 255]).toString('base64') } });
+    expect(warn.body.kvlistValue.values).toContainEqual({ key: 'message', value: { stringValue: 'tokens exceeded' } });
+    const info = arrived.find((x) => x.record.severityNumber === SeverityNumber.INFO)!.record as Plain;
+    expect(info).toMatchObject({ body: { stringValue: 'plain text body' }, eventName: 'gen_ai.evaluation.result' });
   });
 });

@@ -80,8 +80,8 @@ service:
     }
     expect(f.get(sent[4]!.spanId)!.span.name).toBe('GET /healthz');
     expect((n.get(sent[5]!.spanId)!.request as Record<string, unknown>).model).toEqual({ name: 'gpt-4o-mini', provider: 'openai' });
-    expect(netra.answers.every((a) => a.status === 202)).toBe(true);
-    expect(fog.requests.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(netra.answers.map((a) => a.status))).toEqual(new Set([202])); // non-empty, all accepted
+    expect(new Set(fog.requests.map((r) => r.status))).toEqual(new Set([200]));
   });
 
   it('counts what it dropped in /metrics', async () => {

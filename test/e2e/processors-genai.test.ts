@@ -140,8 +140,8 @@ service:
   const idOf = (spec: SpanSpec) => sent[SPECS.indexOf(spec)]!.spanId;
 
   it('every stand-in request was accepted, and nothing arrived twice', () => {
-    expect(netra.answers.every((a) => a.status === 202)).toBe(true);
-    expect(fog.requests.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(netra.answers.map((a) => a.status))).toEqual(new Set([202])); // non-empty, all accepted
+    expect(new Set(fog.requests.map((r) => r.status))).toEqual(new Set([200]));
     expect(netra.events()).toHaveLength(SPECS.length);
     expect(fSpan.size).toBe(SPECS.length);
   });

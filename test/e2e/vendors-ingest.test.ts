@@ -48,7 +48,7 @@ service:
 
   /** Every span the capture server has decoded so far (ids are the vendor's text: the OTLP exporter keeps them). */
   function arrived(): { span: Span; resource: Attributes }[] {
-    return cap.requests.filter((r) => r.path === '/v1/traces').flatMap((r) => {
+    return cap.accepted().filter((r) => r.path === '/v1/traces').flatMap((r) => {
       const res = decodeTracesJson(r.body, DEFAULT_DECODE_LIMITS);
       expect(res.rejected).toEqual([]);
       return flattenSpans(res.telemetry.traces ?? []);

@@ -64,7 +64,7 @@ describe('vendor limits through the real server', () => {
     await eventually(() => fog.received.length >= 2500, 20_000, '2,500 traces at Foglamp');
     expect(fog.bodies.map((b) => b.traces.length).sort((a, b) => b - a)).toEqual([1000, 1000, 500]);
     expect(new Set(fog.received.map((t) => t.traceId)).size).toBe(2500);
-    expect(fog.requests.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(fog.requests.map((r) => r.status))).toEqual(new Set([200])); // non-empty, all accepted
   });
 
   it('neatlogs: a ~3 MB batch arrives as several requests of at most 1 MB, none lost', async () => {
@@ -82,7 +82,7 @@ describe('vendor limits through the real server', () => {
     expect(neat.received.reduce((n, r) => n + r.bytes, 0)).toBeGreaterThan(3_000_000);
     expect(new Set(neat.spans().map((s) => s.span_id)).size).toBe(300);
     expect(neat.spans().some((s) => s.attributes['switchyard.content.truncated'])).toBe(false);
-    expect(neat.answers.every((a) => a.status === 202)).toBe(true);
+    expect(new Set(neat.answers.map((a) => a.status))).toEqual(new Set([202]));
   });
 
   it('netra: requests are gzip NDJSON of at most 5 MB uncompressed, none lost', async () => {

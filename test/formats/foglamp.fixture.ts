@@ -56,6 +56,12 @@ export const foglampFixture: ConformanceFixture = {
   contentType: 'application/json',
   validBody: JSON.stringify(FOGLAMP_DOC_EXAMPLE),
   expectedItems: 1,
+  // startTime/endTime are epoch ms in the document; the trace id is the document's UUID text.
+  expectedContent: [{
+    signal: 'span', trace_id: '0192f1c0-1a2b-7c3d-8e4f-1a2b3c4d5e6f', span_id: 'span_1', parent_span_id: 'span_0', name: 'generateText',
+    start_time_unix_nano: '1716566400000000000', end_time_unix_nano: '1716566401200000000',
+    attributes: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 1200, 'gen_ai.usage.output_tokens': 350 },
+  }],
   successStatus: 200,
   missingField: { body: withSpan((s) => delete s.spanId), field: 'spanId' },
   wrongType: { body: withSpan((s) => (s.startTime = '2024-05-24T16:00:00Z')), field: 'startTime' },

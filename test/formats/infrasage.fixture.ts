@@ -29,6 +29,8 @@ export const infrasageFixture: ConformanceFixture = {
   contentType: 'application/json',
   get validBody() { return fresh(); },
   expectedItems: 1,
+  // The record is stamped "now" (see above), so its time is not pinned here.
+  expectedContent: [{ signal: 'metric', name: 'cpu_usage_percent', value: 87.3, attributes: { region: 'us-east-1', env: 'production' } }],
   successStatus: 200,
   get missingField() { return { body: fresh({}, 'service_id'), field: 'service_id' }; },
   get wrongType() { return { body: fresh({ value: 'high' }), field: 'value' }; },

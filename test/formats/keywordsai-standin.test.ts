@@ -61,6 +61,7 @@ describe('keywordsai stand-in', () => {
       await transport.close();
     }
     expect(st.bodies.map((b) => b.length)).toEqual([1000, 1000, 500]);
+    expect(st.received).toHaveLength(2500);
     expect(st.received.every((l) => l.id && l.trace_unique_id && l.span_unique_id && l.span_workflow_name && 'span_parent_id' in l)).toBe(true);
   });
 

@@ -52,6 +52,11 @@ export const keywordsaiFixture: ConformanceFixture = {
   contentType: 'application/json',
   validBody: JSON.stringify(KEYWORDSAI_DOC_EXAMPLE),
   expectedItems: 1,
+  // start_time → start, timestamp (the end) → end; usage prompt/completion → input/output tokens.
+  expectedContent: [{
+    signal: 'span', trace_id: 'trace_abc123', span_id: 'span_xyz789', name: 'llm_call', start: '2024-01-15T10:29:50Z', end: '2024-01-15T10:30:00Z',
+    attributes: { 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 8 },
+  }],
   successStatus: 200,
   missingField: { body: withLog((l) => delete l.trace_unique_id), field: 'trace_unique_id' },
   wrongType: { body: withLog((l) => (l.latency = 'slow')), field: 'latency' },

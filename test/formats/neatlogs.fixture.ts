@@ -12,6 +12,11 @@ export const neatlogsFixture: ConformanceFixture = {
   contentType: 'application/json',
   validBody: JSON.stringify(NEATLOGS_CURL),
   expectedItems: 2,
+  // The cURL example's two spans; times are epoch ms in the document.
+  expectedContent: [
+    { signal: 'span', span_id: 'sp-root-001', name: 'handle_customer_request', start_time_unix_nano: '1717555210000000000', end_time_unix_nano: '1717555235000000000', attributes: { 'openinference.span.kind': 'WORKFLOW', 'gen_ai.workflow.name': 'customer-support-agent' } },
+    { signal: 'span', span_id: 'sp-llm-001', parent_span_id: 'sp-root-001', name: 'call_llm', start_time_unix_nano: '1717555212000000000', end_time_unix_nano: '1717555225000000000', attributes: { 'openinference.span.kind': 'LLM' } },
+  ],
   successStatus: 202,
   missingField: { body: JSON.stringify(missing), field: 'spans[1].span_id' },
   wrongType: { body: JSON.stringify(wrongType), field: 'spans[0].start_time' },

@@ -12,6 +12,11 @@ export const netraFixture: ConformanceFixture = {
   contentType: 'application/x-ndjson',
   validBody: NETRA_DOC_EXAMPLE + '\n',
   expectedItems: 1,
+  // The Bulk Ingest example: trace_context ids and span name, model, usage tokens.
+  expectedContent: [{
+    signal: 'span', trace_id: 'trace-xyz-123', span_id: 'span-abc-456', name: 'SummarizeArticle',
+    attributes: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 850, 'gen_ai.usage.output_tokens': 150 },
+  }],
   successStatus: 202,
   missingField: { body: JSON.stringify(missing) + '\n', field: 'request.model' },
   wrongType: { body: JSON.stringify(wrongType) + '\n', field: 'response.usage' },

@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../src/formats/otlp/decode-json.js';
 import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from '../../src/formats/otlp/decode-proto.js';
+import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from '../../src/formats/otlp/encode-json.js';
 import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from '../../src/formats/otlp/encode-proto.js';
+import { oracleDecodeProto, oracleReadJson, type Signal } from '../helpers/otlp-oracle.js';
 import { otlpTypes } from '../../src/formats/otlp/proto-loader.js';
 import { KeyValueList, flattenSpans } from '../../src/model/index.js';
 
@@ -20,6 +22,18 @@ import { KeyValueList, flattenSpans } from '../../src/model/index.js';
  * decoders must read them exactly, and our encoder must write back the same data.
  */
 const limits = DEFAULT_DECODE_LIMITS;
+
+/**
+ * The independent judgement: the SDK's protobuf bytes, read by the oracle (reflection over proto/),
+ * must equal both of our encoders' output for the model we decoded — the protobuf one read by the
+ * same oracle, the JSON one read by the strict OTLP/JSON reader. A field our decoder and encoder
+ * both dropped fails here.
+ */
+function oracleAgrees(signal: Signal, sdkProto: Uint8Array, ourProto: Uint8Array, ourJson: string): void {
+  const reference = oracleDecodeProto(signal, sdkProto);
+  expect(oracleDecodeProto(signal, ourProto)).toEqual(reference);
+  expect(oracleReadJson(signal, ourJson)).toEqual(reference);
+}
 const resource = resourceFromAttributes({ 'service.name': 'sdk-ref', 'host.cores': 8, 'ratio': 0.5 });
 
 /** Message-level equality of two protobuf requests (field order on the wire may differ). */
@@ -73,6 +87,7 @@ describe('OpenTelemetry JS SDK payloads', () => {
     expect(c.flags).toBe(sdk(spans, c.spanId).spanContext().traceFlags | 0x100);
 
     sameData(otlpTypes().traceRequest, pb, encodeTracesProto(fromPb.telemetry.traces!));
+    oracleAgrees('traces', pb, encodeTracesProto(fromPb.telemetry.traces!), encodeTracesJson(fromPb.telemetry.traces!));
   });
 
   it('metrics: every SDK aggregation decodes and re-encodes to the same data', async () => {
@@ -111,6 +126,7 @@ describe('OpenTelemetry JS SDK payloads', () => {
     expect(by('temperature').data).toMatchObject({ type: 'gauge', dataPoints: [{ value: 21.5 }] });
 
     sameData(otlpTypes().metricsRequest, pb, encodeMetricsProto(fromPb.telemetry.metrics!));
+    oracleAgrees('metrics', pb, encodeMetricsProto(fromPb.telemetry.metrics!), encodeMetricsJson(fromPb.telemetry.metrics!));
   });
 
   it('logs: bodies of any type, severity and event_name survive', () => {
@@ -133,6 +149,7 @@ describe('OpenTelemetry JS SDK payloads', () => {
     expect(recs[2]!.body).toEqual(new Uint8Array([1, 2, 3]));
 
     sameData(otlpTypes().logsRequest, pb, encodeLogsProto(fromPb.telemetry.logs!));
+    oracleAgrees('logs', pb, encodeLogsProto(fromPb.telemetry.logs!), encodeLogsJson(fromPb.telemetry.logs!));
   });
 });
 

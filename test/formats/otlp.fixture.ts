@@ -57,6 +57,17 @@ export const otlpFixture: ConformanceFixture = {
   contentType: 'application/json',
   validBody: request([chatSpan, toolSpan]),
   expectedItems: 2,
+  expectedContent: [
+    {
+      signal: 'span', trace_id: TRACE_ID, span_id: 'eee19b7ec3c1b174', name: 'chat gpt-4o', kind: 3,
+      start_time_unix_nano: '1717555200000000123', end_time_unix_nano: '1717555201500000456', status: { code: 1 },
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 1200, 'gen_ai.usage.output_tokens': 85, 'gen_ai.request.temperature': 0.2 },
+    },
+    {
+      signal: 'span', trace_id: TRACE_ID, span_id: '9a3f1c2b4d5e6f70', parent_span_id: 'eee19b7ec3c1b174', name: 'execute_tool get_weather', kind: 1,
+      start_time_unix_nano: '1717555201000000000', end_time_unix_nano: '1717555201200000000', attributes: { 'gen_ai.tool.name': 'get_weather' },
+    },
+  ],
   successStatus: 200,
   missingField: { body: request([withoutSpanId]), field: 'spanId' },
   wrongType: { body: request([{ ...chatSpan, startTimeUnixNano: true }]), field: 'startTimeUnixNano' },

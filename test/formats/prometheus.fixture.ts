@@ -22,6 +22,11 @@ export const prometheusFixture: ConformanceFixture = {
     { labels: { __name__: 'temperature', job: 'node', instance: 'host:9100', room: 'a' }, samples: [[21.5, T0]] },
   ]),
   expectedItems: 2,
+  // job/instance become resource attributes; the other labels stay on the point. T0 is in ms.
+  expectedContent: [
+    { signal: 'metric', name: 'up', type: 'gauge', time_unix_nano: '1717000000000000000', attributes: {}, value: 1 },
+    { signal: 'metric', name: 'temperature', type: 'gauge', time_unix_nano: '1717000000000000000', attributes: { room: 'a' }, value: 21.5 },
+  ],
   successStatus: 204,
   missingField: { body: writeRequestBody([{ labels: [['job', 'node']], samples: [[1, T0]] }]), field: '__name__' },
   wrongType: { body: writeRequestBody([{ labels: [['__name__', 'up'], ['job', 'node'], ['instance', 'h']], samples: [[1, T0]] }]), field: 'labels' },

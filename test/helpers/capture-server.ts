@@ -8,11 +8,19 @@ export interface CapturedRequest {
   headers: IncomingHttpHeaders;
   /** The body with any gzip undone. */
   body: Buffer;
+  /** The status the listener answered with (set once `status()` has decided). */
+  answered: number;
 }
 
 export interface CaptureServer {
   url: string;
+  /**
+   * Every request that reached the listener, whatever it was answered: a test that refuses
+   * everything can still see (and must assert) what was attempted.
+   */
   requests: CapturedRequest[];
+  /** Only the requests answered 2xx: what the "vendor" actually accepted. */
+  accepted(): CapturedRequest[];
   /** Status for each request (default 200). */
   status: (req: CapturedRequest) => number;
   close(): Promise<void>;
@@ -20,17 +28,23 @@ export interface CaptureServer {
 
 /** A plain HTTP listener that records every request: the "second listener" of round-trip tests. */
 export async function startCaptureServer(): Promise<CaptureServer> {
-  const cap: CaptureServer = { url: '', requests: [], status: () => 200, close: async () => {} };
+  const cap: CaptureServer = {
+    url: '',
+    requests: [],
+    accepted: () => cap.requests.filter((r) => r.answered >= 200 && r.answered < 300),
+    status: () => 200,
+    close: async () => {},
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-      const r: CapturedRequest = { method: req.method!, path: req.url!, headers: req.headers, body };
-      const status = cap.status(r);
-      if (status < 300) cap.requests.push(r);
-      res.writeHead(status).end();
+      const r: CapturedRequest = { method: req.method!, path: req.url!, headers: req.headers, body, answered: 0 };
+      r.answered = cap.status(r);
+      cap.requests.push(r);
+      res.writeHead(r.answered).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSwitchyard } from '../helpers/cli.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { eventually, freePort } from '../helpers/harness.js';
+import { leakedForms, secretForms } from '../helpers/secret-forms.js';
 
 /**
  * DESIGN §7: no key, token or Authorization header ever appears in a log line, an error body,
@@ -19,9 +20,17 @@ describe('secrets stay secret', () => {
   });
 
   it('wrong and missing keys get 401; no key shows up anywhere Switchyard writes', async () => {
-    const RECEIVER_KEY = 'rk-live-5f1c9e2a7b3d4c8e';
-    const EXPORTER_KEY = 'ek-live-9a8b7c6d5e4f3a2b';
-    const GUESSED = 'guess-0123456789abcdef';
+    // '+', '/' and '=' make the percent-encoded forms differ from the raw ones.
+    const RECEIVER_KEY = 'rk-live+5f1c/9e2a=7b3d4c8e';
+    const EXPORTER_KEY = 'ek-live/9a8b+7c6d=5e4f3a2b';
+    const GUESSED = 'guess+0123/456789=abcdef';
+    // The search itself must be able to fail: every form is found when it is there.
+    for (const secret of [RECEIVER_KEY, EXPORTER_KEY, GUESSED]) {
+      for (const f of secretForms(secret)) {
+        const planted = `x ${secret === f.text ? '' : 'Basic '}${f.form.startsWith('base64') ? Buffer.from(`${' '.repeat(Number(f.form.split('@')[1]))}${secret}!!`).toString(f.form.split('@')[0] as BufferEncoding) : f.text} y`;
+        expect(leakedForms(planted, secret), `${f.form} of ${secret}`).toContain(f.form);
+      }
+    }
     cap = await startCaptureServer();
     cap.status = () => 400; // every export is refused: reasons get logged and dead-lettered
     const [port, tport] = [await freePort(), await freePort()];
@@ -49,8 +58,16 @@ service:
       bodies.push(await res.text());
     }
     expect((await post(`Bearer ${RECEIVER_KEY}`)).status).toBe(202);
-    await eventually(() => cap.requests.length === 0 && readFileSync(`${dir}/dlq.jsonl`, 'utf8').length > 0, 10_000, 'the refused export in the dead-letter file');
-    expect(cap.requests).toHaveLength(0);
+    // Positive signals first: the vendor saw the export (and refused it) and the item was dead-lettered.
+    await eventually(() => cap.requests.length > 0 && readFileSync(`${dir}/dlq.jsonl`, 'utf8').length > 0, 10_000, 'the refused export at the vendor and in the dead-letter file');
+    // 400 is permanent: one attempt, refused, carrying the exporter's key where the vendor expects
+    // it and nowhere else (the receiver's key is not forwarded).
+    expect(cap.requests.map((r) => [r.method, r.path, r.answered])).toEqual([['POST', '/v1/bulk', 400]]);
+    const sentOut = cap.requests[0]!;
+    expect(sentOut.headers.authorization).toBe(`Bearer ${EXPORTER_KEY}`);
+    const { authorization: _auth, ...otherHeaders } = sentOut.headers;
+    const outbound = JSON.stringify(otherHeaders) + sentOut.body.toString('utf8');
+    for (const secret of [RECEIVER_KEY, EXPORTER_KEY, GUESSED]) expect(leakedForms(outbound, secret), `${secret} in the outbound request`).toEqual([]);
     const metrics = await (await fetch(`http://127.0.0.1:${tport}/metrics`)).text();
     const dlqStats = await (await fetch(`http://127.0.0.1:${tport}/api/v1/debug/dlq-stats`)).text();
     const health = await (await fetch(`http://127.0.0.1:${tport}/healthz`)).text();
@@ -61,6 +78,7 @@ service:
       readFileSync(`${dir}/dlq.jsonl`, 'utf8'), readFileSync(`${dir}/debug.jsonl`, 'utf8'),
     ].join('\n');
     expect(child.stderr).toContain('"level":20'); // debug logging really was on
-    for (const secret of [RECEIVER_KEY, EXPORTER_KEY, GUESSED]) expect(everything).not.toContain(secret);
+    expect(readFileSync(`${dir}/debug.jsonl`, 'utf8')).toContain('gpt-4o'); // the debug exporter really wrote the span
+    for (const secret of [RECEIVER_KEY, EXPORTER_KEY, GUESSED]) expect(leakedForms(everything, secret), secret).toEqual([]);
   });
 });

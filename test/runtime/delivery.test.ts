@@ -159,11 +159,17 @@ describe('memory_limiter', () => {
     // A limit far below the current heap: every batch is refused with a retry hint.
     const tight = memoryLimiterProcessor.create({ check_interval: 50, limit_bytes: Math.floor(heap / 4), spike_limit_mib: 0 }, ctx);
     expect(() => tight.process({ traces: [] }, 'traces')).toThrow(BackpressureError);
-    try {
-      tight.process({ traces: [] }, 'traces');
-    } catch (e) {
-      expect((e as InstanceType<typeof BackpressureError>).retryAfterSeconds).toBeGreaterThan(0);
-    }
+    // The hint is read from the thrown error; a call that did not throw must fail here, not skip.
+    const thrown = (() => {
+      try {
+        tight.process({ traces: [] }, 'traces');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(thrown).toBeInstanceOf(BackpressureError);
+    expect((thrown as InstanceType<typeof BackpressureError>).retryAfterSeconds).toBeGreaterThan(0);
     expect(count.refused).toBe(2);
     await tight.shutdown?.();
     // A roomy limit lets data through untouched.
