@@ -55,8 +55,9 @@ export class HttpTransport implements Transport {
     return custom ?? defaultInterpret(res.statusCode, resHeaders, body);
   }
 
+  /** Called once the exporter has given up on what is in flight: drop those connections now. */
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.pool.destroy();
   }
 }
 

@@ -25,7 +25,11 @@ export async function sendWithRetry(
   for (let attempt = 1; ; attempt++) {
     let result: SendResult;
     try {
-      result = await transport.send(request);
+      // A vendor that never answers must not hold a shutdown past its deadline: stop waiting
+      // for the attempt when aborted (the transport's close() then drops the connection).
+      const sent = await untilAborted(transport.send(request), signal);
+      if (sent === ABORTED) return { kind: 'aborted', reason: `shutting down while a request was in flight (attempt ${attempt})` };
+      result = sent;
     } catch (e) {
       result = { kind: 'retry', reason: `transport error: ${(e as Error).message}` };
     }
@@ -57,5 +61,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
       resolve(true);
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const ABORTED: unique symbol = Symbol('aborted');
+
+/** The promise's value, or ABORTED as soon as the signal fires (the promise is left to settle). */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T | typeof ABORTED> {
+  if (!signal) return p;
+  // The abandoned attempt still settles later (the pool is destroyed); its error is nobody's.
+  p.catch(() => {});
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise<T | typeof ABORTED>((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
   });
 }
