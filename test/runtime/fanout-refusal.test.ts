@@ -36,7 +36,9 @@ exporters:
     endpoint: ${slow.url}
     timeout: 500ms
     retry_on_failure: { initial_interval: 50ms, max_interval: 100ms, max_elapsed_time: 60s }
-    sending_queue: { queue_size: 20, num_consumers: 1 }
+    # 22: after four requests of five (20 items) there is room for one more item but not five, so
+    # the refusal is decided for the whole request, after decoding, not by the cheap pre-check.
+    sending_queue: { queue_size: 22, num_consumers: 1 }
   fake/fast:
     endpoint: ${fast.url}
     sending_queue: { num_consumers: 1 } # one FIFO consumer: what was queued before the marker arrives before it
