@@ -51,8 +51,9 @@ export class HttpTransport implements Transport {
     return classifyAnswer({ status: res.statusCode, headers: resHeaders, body }, request, this.opts.answers);
   }
 
+  /** Called once the exporter has given up on what is in flight: drop those connections now. */
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.pool.destroy();
   }
 }
 

@@ -1,10 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnSwitchyard, type Child } from '../helpers/cli.js';
+import { ROOT, spawnSwitchyard, type Child } from '../helpers/cli.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { eventually, freePort } from '../helpers/harness.js';
+
+// The file `switchyard run` loads when given no --config (src/cli.ts DEFAULT_CONFIG).
+const DEFAULT_CONFIG = join(ROOT, 'config', 'default.yaml');
 
 let child: Child | undefined;
 let cap: CaptureServer | undefined;
@@ -82,13 +85,24 @@ service:
     expect(child.stderr).toContain('"msg":"stopped"');
   });
 
-  it('npm start style: runs the embedded default config', async () => {
-    child = await spawnSwitchyard(['run']);
-    const r = await fetch('http://127.0.0.1:4318/v1/traces', { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJsonSpans(2) });
+  it('npm start style: the default config (on free ports) accepts OTLP and prints it', async () => {
+    // config/default.yaml is what `switchyard run` loads without --config. Its fixed ports would
+    // collide with a running instance, so run a copy that differs in the port numbers only.
+    const text = readFileSync(DEFAULT_CONFIG, 'utf8');
+    const [port, tport] = [await freePort(), await freePort()];
+    const copy = text.replaceAll('127.0.0.1:4318', `127.0.0.1:${port}`).replaceAll('127.0.0.1:8888', `127.0.0.1:${tport}`);
+    expect(copy.replaceAll(String(port), '4318').replaceAll(String(tport), '8888')).toBe(text);
+    expect(copy).not.toMatch(/:4318\b|:8888\b/);
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-default-'));
+    const file = join(dir, 'default.yaml');
+    writeFileSync(file, copy);
+    child = await spawnSwitchyard(['run', '--config', file]);
+    const r = await fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJsonSpans(2) });
     expect(r.status).toBe(200);
     await eventually(() => child!.stdout.includes('"name":"span-1"'), 5000, 'debug output on stdout');
-    expect((await fetch('http://127.0.0.1:8888/healthz')).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${tport}/healthz`)).status).toBe(200);
     child.proc.kill('SIGINT');
     expect(await child.exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

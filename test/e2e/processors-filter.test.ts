@@ -34,6 +34,7 @@ describe('filter processor in the real server', () => {
   let netra: NetraStandin;
   let fog: FoglampStandin;
   let sent: Sent[];
+  let marker: Sent;
 
   beforeAll(async () => {
     netra = await startNetraStandin({ apiKey: 'netra-out' });
@@ -59,8 +60,10 @@ service:
 `);
     sent = await sendWithSdk(h.service.receiverUrl('otlp'), SPECS);
     await eventually(() => netra.events().length >= KEPT.length && foglampBySpan(fog).size >= KEPT.length, 10_000, 'the kept spans at both stand-ins');
-    // Give anything that should not come a chance to arrive.
-    await new Promise((r) => setTimeout(r, 300));
+    // A later marker (kept by the filter) at both stand-ins proves everything sent before it has
+    // had its chance to arrive: the negative assertions below wait on it, not on a sleep.
+    [marker] = await sendWithSdk(h.service.receiverUrl('otlp'), [llm('marker', 'gpt-4o', 5)]);
+    await eventually(() => netraBySpan(netra).has(marker.spanId) && foglampBySpan(fog).has(marker.spanId), 10_000, 'the marker at both stand-ins');
   }, 30_000);
 
   afterAll(async () => {
@@ -72,6 +75,8 @@ service:
   it('health checks and spans under 1 ms never reach either stand-in; the others do', () => {
     const n = netraBySpan(netra);
     const f = foglampBySpan(fog);
+    n.delete(marker.spanId);
+    f.delete(marker.spanId);
     expect([...n.keys()].sort()).toEqual(KEPT.map((i) => sent[i]!.spanId).sort());
     expect([...f.keys()].sort()).toEqual(KEPT.map((i) => sent[i]!.spanId).sort());
     for (const i of DROPPED) {

@@ -10,6 +10,7 @@ import { FileQueueStorage, openFileQueueStorage, queueDirName } from '../../src/
 import { BoundedQueue, type QueueEntry } from '../../src/export/queue.js';
 import { MAGIC, crc32, encodeAck, encodeEntry, scanSegment, tableCrc32 } from '../../src/export/segment-log.js';
 import { KeyValueList, type Telemetry } from '../../src/model/index.js';
+import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -404,11 +405,14 @@ describe('kill -9 while appending', () => {
 
   it('loses no acknowledged entry over three crashes', async () => {
     const root = scratch();
+    const seed = testSeed();
+    const rand = seededRandom(seed);
     /** Seqs that must be in the log (with the round that wrote them), and (seq, round) pairs acknowledged. */
     const acked = new Set<string>();
     const appended = new Map<number, number>();
     for (let round = 1; round <= 3; round++) {
-      const killAfter = 150 + Math.floor(Math.random() * 400);
+      const killAfter = 150 + Math.floor(rand() * 400);
+      console.info(`file-queue crash round ${round}: seed ${seed}, kill after ${killAfter} ms`);
       const lines = await runAndKill(modPath, root, round, killAfter);
       expect(lines[0]).toMatch(/^READY \d+$/);
       let count = 0;

@@ -79,8 +79,12 @@ describe('delivery through queue, batcher and retry', () => {
     const letter = JSON.parse(line.trim());
     expect(letter).toMatchObject({ exporter: 'fake', status: 400, items: 1 });
     expect(letter.reason).toContain('HTTP 400');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(sink.requests).toHaveLength(1);
+    // Not retried: a later marker is delivered, and it is the only other request.
+    sink.respond = () => ({ status: 200 });
+    expect((await post(h.service.receiverUrl('fake'), ['marker'])).status).toBe(200);
+    await eventually(() => sink.received.includes('marker'), 5000, 'the marker delivered');
+    expect(sink.requests).toHaveLength(2);
+    expect(sink.received).toEqual(['marker']);
     const stats = await (await fetch(`${h.service.telemetryUrl}/api/v1/debug/dlq-stats`)).json();
     expect(stats).toMatchObject({ total_failed: 1, by_reason: { http_400: 1 } });
   });

@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startInfraSage, type InfraSageStandin } from '../standins/infrasage.js';
+import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
+import { letterItems, readLetters, type Letter } from '../helpers/dead-letter-file.js';
+import { exactSeries } from '../helpers/exact-series.js';
+
+/**
+ * Dead letters, end to end: Netra events in over HTTP, InfraSage out to the strict stand-in.
+ * The stand-in's clock is injected, so its 24 h timestamp window judges the fixed event times the
+ * same way on any day the suite runs.
+ */
+const T0 = Date.UTC(2024, 6, 31, 0, 0, 0); // the event times' day
+const HOUR = 3600_000;
+const standinNow = () => T0 + HOUR;
+
+let vendor: InfraSageStandin | undefined;
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  await vendor?.close();
+  vendor = undefined;
+});
+
+function config(vendorUrl: string) {
+  return `
+receivers:
+  netra: { endpoint: 127.0.0.1:0 }
+exporters:
+  infrasage:
+    endpoint: ${vendorUrl}
+    retry_on_failure: { initial_interval: 20ms, max_interval: 50ms, max_elapsed_time: 20s }
+    dead_letter_path: $DIR/dlq.jsonl
+processors:
+  batch: { send_batch_size: 1000, timeout: 50ms }
+service:
+  telemetry: { endpoint: 127.0.0.1:0 }
+  pipelines:
+    traces: { receivers: [netra], processors: [batch], exporters: [infrasage] }
+`;
+}
+
+/** One Netra event (vendor-apis/netra): the event id names the span, `ts` its start. */
+function event(id: string, ts: number) {
+  return {
+    event_metadata: { event_id: id, timestamp_utc: ts },
+    trace_context: { trace_id: 'trace-dl', span_id: id, span_name: `op-${id}` },
+    request: { model: { name: 'gpt-4o' }, prompt: { messages: [{ role: 'user', content: 'Hi' }] } },
+    response: { completion: { choices: [] }, usage: { total_tokens: 10 } },
+  };
+}
+
+async function postNetra(url: string, events: object[]) {
+  return fetch(`${url}/v1/bulk`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson', authorization: 'Bearer test-key' },
+    body: events.map((e) => JSON.stringify(e)).join('\n') + '\n',
+  });
+}
+
+const spanName = (r: unknown) => (r as { metric_name?: string }).metric_name;
+
+describe('dead letters', () => {
+  it('InfraSage partial failure: one dead letter per failed index, with that record and its reason; counted as rejected, not sent', async () => {
+    vendor = await startInfraSage({ now: standinNow });
+    h = await startSwitchyard(config(vendor.url));
+    const ids = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
+    const stale = new Set(['p1', 'p4']); // 48 h before the stand-in's now: timestamp_too_old
+    const res = await postNetra(h.service.receiverUrl('netra'), ids.map((id) => event(id, stale.has(id) ? T0 - 47 * HOUR : T0)));
+    expect(res.status).toBe(202);
+    await eventually(() => vendor!.received.length === 4 && readLetters(`${h!.dir}/dlq.jsonl`).length >= 2, 10_000, 'four delivered, two dead-lettered');
+
+    expect(vendor.received.map(spanName).sort()).toEqual(['op-p0', 'op-p2', 'op-p3', 'op-p5']);
+    const letters = readLetters(`${h.dir}/dlq.jsonl`);
+    expect(letters).toHaveLength(2);
+    expect(letters.map((l) => spanName(l.record)).sort()).toEqual(['op-p1', 'op-p4']);
+    for (const l of letters) {
+      expect(l).toMatchObject({ exporter: 'infrasage', items: 1 });
+      expect(l.reason).toMatch(/^timestamp_too_old/);
+    }
+    // Not retried: the one batch request was the only write.
+    expect(vendor.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    const t = h.service.telemetryUrl!;
+    expect(await exactSeries(t, 'switchyard_exporter_sent_items_total', { exporter: 'infrasage', signal: 'traces' })).toBe(4);
+    expect(await exactSeries(t, 'switchyard_exporter_send_failed_items_total', { exporter: 'infrasage', signal: 'traces' })).toBe(2);
+    expect(await exactSeries(t, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'timestamp_too_old' })).toBe(2);
+    const stats = await (await fetch(`${t}/api/v1/debug/dlq-stats`)).json();
+    expect(stats).toMatchObject({ total_failed: 2, by_reason: { timestamp_too_old: 2 } });
+  });
+
+  it('a 400 dead-letters the whole request once and is not retried', async () => {
+    vendor = await startInfraSage({ now: standinNow, failTimes: 1, failStatus: 400 });
+    h = await startSwitchyard(config(vendor.url));
+    const url = h.service.receiverUrl('netra');
+    expect((await postNetra(url, [event('b0', T0), event('b1', T0), event('b2', T0)])).status).toBe(202);
+    const letters = await eventually(() => {
+      const l = readLetters(`${h!.dir}/dlq.jsonl`);
+      return l.length ? l : undefined;
+    }, 10_000, 'a dead letter');
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ exporter: 'infrasage', status: 400, items: 3 });
+    expect(letters[0]!.reason).toContain('HTTP 400');
+    expect((JSON.parse(letters[0]!.body!) as unknown[]).map(spanName)).toEqual(['op-b0', 'op-b1', 'op-b2']);
+    // "Not retried" without a sleep: a later marker arrives, and it is the only other write.
+    expect((await postNetra(url, [event('marker', T0)])).status).toBe(202);
+    await eventually(() => vendor!.received.some((r) => spanName(r) === 'op-marker'), 10_000, 'the marker delivered');
+    expect(vendor.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(vendor.received.map(spanName)).toEqual(['op-marker']);
+    expect(readLetters(`${h.dir}/dlq.jsonl`)).toHaveLength(1);
+    expect(await exactSeries(h.service.telemetryUrl!, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'http_400' })).toBe(3);
+  });
+
+  it('an item the encoder cannot encode is set aside alone; the rest of the same request is delivered', async () => {
+    vendor = await startInfraSage({ now: standinNow });
+    h = await startSwitchyard(config(vendor.url));
+    // A start time of 1e300 ms is a finite number Netra accepts, but no RFC 3339 date: InfraSage's
+    // encoder cannot write it.
+    const res = await postNetra(h.service.receiverUrl('netra'), [event('e0', T0), event('e1', 1e300), event('e2', T0), event('e3', T0)]);
+    expect(res.status).toBe(202);
+    const letters = await eventually(() => {
+      const l = readLetters(`${h!.dir}/dlq.jsonl`);
+      return l.length ? l : undefined;
+    }, 10_000, 'a dead letter');
+    // Only the bad item is set aside (today the whole merged batch of 4 is).
+    expect(letterItems(letters)).toBe(1);
+    expect(letters).toHaveLength(1);
+    const letter: Letter = letters[0]!;
+    expect(letter.items).toBe(1);
+    expect(letter.reason).toMatch(/^encode_error/);
+    expect(letter.body).toContain('op-e1');
+    expect(letter.body).not.toContain('op-e0');
+    await eventually(() => vendor!.received.length >= 3, 10_000, 'the three encodable spans delivered');
+    expect(vendor.received.map(spanName).sort()).toEqual(['op-e0', 'op-e2', 'op-e3']);
+    expect(await exactSeries(h.service.telemetryUrl!, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'encode_error' })).toBe(1);
+  });
+});
