@@ -126,7 +126,7 @@ service:
 
     // And directly against the SDK's objects, for the facts users rely on (oracle form: hex ids,
     // decimal-string nanoseconds, OTLP enum numbers, attributes as key/value lists).
-    const got = new Map(arrived.map((x) => [x.span.spanId, x as Plain]));
+    const got = new Map(arrived.map((x) => [(x.span as Plain).spanId, x as Plain]));
     const ns = (t: [number, number]) => (BigInt(t[0]) * 1_000_000_000n + BigInt(t[1])).toString();
     for (const s of spans) {
       const a = got.get(s.spanContext().spanId)!;
@@ -224,12 +224,12 @@ service:
       return all.length >= 2 ? all : undefined;
     }, 10_000, 'logs at the second listener');
     expect(arrived).toEqual(reference);
-    const warn = arrived.find((x) => x.record.severityText === 'WARN')!.record as Plain;
+    const warn = arrived.find((x) => (x.record as Plain).severityText === 'WARN')!.record as Plain;
     expect(warn.timeUnixNano).toBe('1700000000000000042');
     expect(warn.severityNumber).toBe(SeverityNumber.WARN);
     expect(warn.attributes).toContainEqual({ key: 'bytes.attr', value: { bytesValue: Buffer.from([0, 1, 254, 255]).toString('base64') } });
     expect(warn.body.kvlistValue.values).toContainEqual({ key: 'message', value: { stringValue: 'tokens exceeded' } });
-    const info = arrived.find((x) => x.record.severityNumber === SeverityNumber.INFO)!.record as Plain;
+    const info = arrived.find((x) => (x.record as Plain).severityNumber === SeverityNumber.INFO)!.record as Plain;
     expect(info).toMatchObject({ body: { stringValue: 'plain text body' }, eventName: 'gen_ai.evaluation.result' });
   });
 });
