@@ -83,31 +83,44 @@ describe('dead letters', () => {
     const t = h.service.telemetryUrl!;
     expect(await exactSeries(t, 'switchyard_exporter_sent_items_total', { exporter: 'infrasage', signal: 'traces' })).toBe(4);
     expect(await exactSeries(t, 'switchyard_exporter_send_failed_items_total', { exporter: 'infrasage', signal: 'traces' })).toBe(2);
-    expect(await exactSeries(t, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'timestamp_too_old' })).toBe(2);
+    expect(await exactSeries(t, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'refused_item' })).toBe(2);
     const stats = await (await fetch(`${t}/api/v1/debug/dlq-stats`)).json();
     expect(stats).toMatchObject({ total_failed: 2, by_reason: { timestamp_too_old: 2 } });
   });
 
-  it('a 400 dead-letters the whole request once and is not retried', async () => {
-    vendor = await startInfraSage({ now: standinNow, failTimes: 1, failStatus: 400 });
+  it('a 400 is never retried as such: the request is narrowed down, and what the vendor refuses is dead-lettered item by item', async () => {
+    // Refuses every request until the marker: 3 items → halves [2] and [1] → [1] and [1]: 5 refusals.
+    vendor = await startInfraSage({ now: standinNow, failTimes: 5, failStatus: 400 });
     h = await startSwitchyard(config(vendor.url));
     const url = h.service.receiverUrl('netra');
     expect((await postNetra(url, [event('b0', T0), event('b1', T0), event('b2', T0)])).status).toBe(202);
     const letters = await eventually(() => {
       const l = readLetters(`${h!.dir}/dlq.jsonl`);
-      return l.length ? l : undefined;
-    }, 10_000, 'a dead letter');
-    expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ exporter: 'infrasage', status: 400, items: 3 });
-    expect(letters[0]!.reason).toContain('HTTP 400');
-    expect((JSON.parse(letters[0]!.body!) as unknown[]).map(spanName)).toEqual(['op-b0', 'op-b1', 'op-b2']);
+      return l.length >= 3 ? l : undefined;
+    }, 10_000, 'three dead letters');
+    expect(letters).toHaveLength(3);
+    for (const l of letters) {
+      expect(l).toMatchObject({ exporter: 'infrasage', status: 400, items: 1 });
+      expect(l.reason).toContain('HTTP 400');
+    }
+    expect(letters.flatMap((l) => (JSON.parse(l.body!) as unknown[]).map(spanName)).sort()).toEqual(['op-b0', 'op-b1', 'op-b2']);
     // "Not retried" without a sleep: a later marker arrives, and it is the only other write.
     expect((await postNetra(url, [event('marker', T0)])).status).toBe(202);
     await eventually(() => vendor!.received.some((r) => spanName(r) === 'op-marker'), 10_000, 'the marker delivered');
-    expect(vendor.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    // Each request was sent once: the whole, its two halves, the two halves of the half of two; then the marker.
+    expect(vendor.requests.filter((r) => r.method === 'POST')).toHaveLength(6);
     expect(vendor.received.map(spanName)).toEqual(['op-marker']);
-    expect(readLetters(`${h.dir}/dlq.jsonl`)).toHaveLength(1);
+    expect(readLetters(`${h.dir}/dlq.jsonl`)).toHaveLength(3);
     expect(await exactSeries(h.service.telemetryUrl!, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'http_400' })).toBe(3);
+  });
+
+  it('a vendor that refuses a many-item request once gets its halves, and nothing is dead-lettered', async () => {
+    vendor = await startInfraSage({ now: standinNow, failTimes: 1, failStatus: 400 });
+    h = await startSwitchyard(config(vendor.url));
+    expect((await postNetra(h.service.receiverUrl('netra'), [event('h0', T0), event('h1', T0), event('h2', T0)])).status).toBe(202);
+    await eventually(() => vendor!.received.length === 3, 10_000, 'all three delivered in halves');
+    expect(vendor.received.map(spanName).sort()).toEqual(['op-h0', 'op-h1', 'op-h2']);
+    expect(readLetters(`${h.dir}/dlq.jsonl`)).toHaveLength(0);
   });
 
   it('an item the encoder cannot encode is set aside alone; the rest of the same request is delivered', async () => {
