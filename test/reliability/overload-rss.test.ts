@@ -33,12 +33,13 @@ describe('overload', () => {
 
   it('pushes back with 429 + Retry-After and keeps RSS under the bound at 2x the vendor rate', async () => {
     cap = await startCaptureServer();
-    // The vendor takes ~10 requests of 50 spans a second; the load offers far more than that.
+    // The vendor takes about two requests a second (at most 1,000 spans with 500-span batches); the
+    // load offers several times that even on a loaded 2-core machine, so the queue must fill.
     let busyUntil = 0;
     cap.status = () => {
       const now = Date.now();
       if (now < busyUntil) return 503;
-      busyUntil = now + 100;
+      busyUntil = now + 500;
       return 200;
     };
     const port = await freePort();
