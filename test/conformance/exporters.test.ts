@@ -364,13 +364,13 @@ describe.each(exporters.map((f) => [f.type, f.exporter] as const))('%s exporter'
       // Retry-After: 1 counts from the answer; timers may fire a few ms early, never late-bounded.
       expect(retry!.arrivedAt - refused!.answeredAt).toBeGreaterThanOrEqual(1000 - 5);
       expect(deadLetters(route)).toEqual([]);
-      expect(await selfMetric(h.service.telemetryUrl, 'switchyard_exporter_sent_items_total', { exporter: `${type}/${route}` })).toBe(items);
+      expect(await selfMetric(h.service.telemetryUrl!, 'switchyard_exporter_sent_items_total', { exporter: `${type}/${route}` })).toBe(items);
     };
 
     const deadLetteredOnce = async (route: string, status: number) => {
       const [letter] = await eventually(() => (deadLetters(route).length ? deadLetters(route) : undefined), 15_000, `${route}: a dead letter`);
       expect(letter).toMatchObject({ exporter: `${type}/${route}`, status, items });
-      expect(await selfMetric(h.service.telemetryUrl, 'switchyard_exporter_dead_lettered_items_total', { exporter: `${type}/${route}` })).toBe(items);
+      expect(await selfMetric(h.service.telemetryUrl!, 'switchyard_exporter_dead_lettered_items_total', { exporter: `${type}/${route}` })).toBe(items);
       // The dead letter is written after the last attempt, so this count is final.
       expect(sink.of(route).map((a) => a.status)).toEqual([status]);
     };

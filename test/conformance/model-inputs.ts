@@ -115,7 +115,7 @@ export function numberPoints(n: number, rnd: Rng): Telemetry {
     const t = nanoFromMillis(1_722_384_000_000 + i * 1000);
     // Distinct label sets, so that no two points collapse into one series sample.
     const attributes: Attributes = { 'gen_ai.request.model': i % 2 ? 'gpt-4o' : 'claude-sonnet-4', shard: BigInt(i) };
-    if (i % 2) gauge.data.dataPoints.push({ attributes, timeUnixNano: t, value: Math.round(rnd() * 1000) / 10 });
+    if (i % 2) (gauge.data as { dataPoints: unknown[] }).dataPoints.push({ attributes, timeUnixNano: t, value: Math.round(rnd() * 1000) / 10 });
     else (sum.data as { dataPoints: unknown[] }).dataPoints.push({ attributes, startTimeUnixNano: nanoFromMillis(1_722_383_000_000), timeUnixNano: t, value: BigInt(Math.floor(rnd() * 5000)) });
   }
   const metrics = [gauge, sum].filter((m) => m.data.dataPoints.length > 0);
