@@ -8,6 +8,8 @@ import type { SwitchyardConfig } from './pipeline/config/model.js';
 import { startService, type RunningService } from './service.js';
 import { mountTelemetryRoutes, sumDeadLetterStats, type HealthReport, type TelemetryProvider } from './server/telemetry-routes.js';
 import type { DeadLetterStats } from './export/dead-letter.js';
+import { BackpressureError } from './formats/errors.js';
+import { workerPeerLink, type ForwardMessage } from './worker-link.js';
 import { VERSION } from './version.js';
 
 /**
@@ -68,16 +70,19 @@ function onStopSignal(logger: Logger, stop: () => Promise<void>): void {
 
 // ---------------------------------------------------------------- workers
 
-type ToWorker = { type: 'shutdown' } | { type: 'query'; id: number; what: 'health' | 'dlq' };
-type FromWorker = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'answer'; id: number; body: unknown };
+type ToWorker = { type: 'shutdown' } | { type: 'query'; id: number; what: 'health' | 'dlq' } | ForwardMessage;
+type FromWorker = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'answer'; id: number; body: unknown } | ForwardMessage;
 
 async function runWorker(config: SwitchyardConfig, logger: Logger): Promise<number> {
   let service: RunningService;
+  let peers: ReturnType<typeof workerPeerLink>;
   try {
     // A stable slot (not the cluster id) names the worker's queue directory, so a replacement
     // worker replays what the one it replaces left on disk.
     const slot = Number(process.env.SWITCHYARD_WORKER_SLOT ?? cluster.worker!.id);
-    service = await startService(config, { logger, workerIndex: slot, withoutTelemetry: true });
+    const count = Number(process.env.SWITCHYARD_WORKER_COUNT ?? 1);
+    peers = workerPeerLink(slot, count, (m) => process.send!(m satisfies FromWorker));
+    service = await startService(config, { logger, workerIndex: slot, withoutTelemetry: true, peers });
   } catch (e) {
     process.send!({ type: 'failed', message: (e as Error).message } satisfies FromWorker);
     return startFailed(e, logger);
@@ -96,6 +101,15 @@ async function runWorker(config: SwitchyardConfig, logger: Logger): Promise<numb
     } else if (m.type === 'query') {
       const p = m.what === 'health' ? service.telemetry.health() : service.telemetry.dlqStats();
       p.then((body) => process.send!({ type: 'answer', id: m.id, body } satisfies FromWorker));
+    } else if (m.type === 'forward') {
+      const reply = (error?: string, backpressure?: boolean) =>
+        process.send!({ type: 'forwarded', id: m.id, from: m.to, to: m.from, error, backpressure } satisfies FromWorker);
+      service.acceptForwarded(m.target, m.signal, m.payload, m.bytes).then(
+        () => reply(),
+        (e: Error) => reply(e.message, e instanceof BackpressureError),
+      );
+    } else if (m.type === 'forwarded') {
+      peers.answered(m);
     }
   });
   process.send!({ type: 'ready' } satisfies FromWorker);
@@ -113,7 +127,7 @@ async function runPrimary(config: SwitchyardConfig, file: string, count: number,
 
   const started = new Promise<void>((resolve, reject) => {
     const fork = (slot: number) => {
-      const w = cluster.fork({ SWITCHYARD_WORKER_SLOT: String(slot) });
+      const w = cluster.fork({ SWITCHYARD_WORKER_SLOT: String(slot), SWITCHYARD_WORKER_COUNT: String(count) });
       slots.set(w.id, slot);
       w.on('message', (m: FromWorker) => {
         if (m.type === 'ready') {
@@ -121,6 +135,7 @@ async function runPrimary(config: SwitchyardConfig, file: string, count: number,
           if (ready.size === count) resolve();
         } else if (m.type === 'failed') reject(new Error(m.message));
         else if (m.type === 'answer') pending.get(m.id)?.(m.body), pending.delete(m.id);
+        else if (m.type === 'forward' || m.type === 'forwarded') relay(m);
       });
       return w;
     };
@@ -134,6 +149,15 @@ async function runPrimary(config: SwitchyardConfig, file: string, count: number,
     });
   });
 
+  // Trace routing between workers: the primary only relays, by slot. An owner that is not up
+  // (starting, or being replaced) refuses, and the client retries.
+  const relay = (m: ForwardMessage) => {
+    const to = workersNow().find((w) => slots.get(w.id) === m.to && ready.has(w.id));
+    if (to) return void to.send(m satisfies ToWorker);
+    if (m.type !== 'forward') return;
+    const back = workersNow().find((w) => slots.get(w.id) === m.from);
+    back?.send({ type: 'forwarded', id: m.id, from: m.to, to: m.from, error: `worker ${m.to} is not running`, backpressure: true } satisfies ToWorker);
+  };
   const ask = (w: Worker, what: 'health' | 'dlq') =>
     new Promise<unknown>((resolve) => {
       const id = nextQuery++;

@@ -1,7 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { Consumer } from './consumer/consumer.js';
+import { TraceRouter, type PeerLink } from './consumer/trace-router.js';
 import { DEFAULT_BATCH } from './export/config.js';
+import { BackpressureError } from './formats/errors.js';
+import { deserializeTelemetry, type Signal } from './model/index.js';
 import { Exporter } from './export/exporter.js';
 import type { QueueStorage } from './export/queue.js';
 import { openFileQueueStorage } from './export/file-queue.js';
@@ -27,6 +31,8 @@ export interface ServiceOptions {
   workerIndex?: number;
   /** Serve no telemetry endpoint (the primary process serves it for all workers). */
   withoutTelemetry?: boolean;
+  /** The other workers: spans of trace-grouping exporters are routed to their trace's owner. */
+  peers?: PeerLink;
 }
 
 export interface RunningService {
@@ -38,6 +44,8 @@ export interface RunningService {
   metrics: SelfMetrics;
   telemetry: TelemetryProvider;
   exporters: Map<string, Exporter>;
+  /** Queues what a peer forwarded for exporter `target` (see TraceRouter); rejects when it cannot. */
+  acceptForwarded(target: string, signal: Signal, payload: string, bytes: number): Promise<void>;
   /** Stop accepting, drain exporters within the deadline, close everything. */
   shutdown(deadlineMs?: number): Promise<void>;
 }
@@ -71,6 +79,11 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   }
   await Promise.all([...exporters.values()].map((e) => e.start()));
 
+  // With several workers, a trace's spans meet in the worker that owns the trace id.
+  const routed = new Map<string, Consumer>();
+  if (opts.peers && opts.peers.count > 1) {
+    for (const [id, e] of exporters) if (e.groupsTraces) routed.set(id, new TraceRouter(id, e, opts.peers));
+  }
   const processors: { shutdown?(): Promise<void> }[] = [];
   const pipelines: PipelineRuntime[] = config.service.pipelines.map((p) => {
     const stages = p.processors.map((pid) => {
@@ -80,7 +93,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       processors.push(processor);
       return { id: pid, processor, mutatesData: def.mutatesData };
     });
-    return { config: p, consumer: new PipelineConsumer(p.id, stages, p.exporters.map((id) => exporters.get(id)!)) };
+    return { config: p, consumer: new PipelineConsumer(p.id, stages, p.exporters.map((id) => routed.get(id) ?? exporters.get(id)!)) };
   });
   const graph = new PipelineGraph(pipelines);
 
@@ -149,6 +162,12 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
     metrics,
     telemetry,
     exporters,
+    async acceptForwarded(target, signal, payload, bytes) {
+      const e = exporters.get(target);
+      if (!e) throw new Error(`no exporter "${target}" here`);
+      if (state !== 'running') throw new BackpressureError('Switchyard is shutting down', 5);
+      await e.prepare(signal, deserializeTelemetry(payload), bytes)();
+    },
     async shutdown(deadlineMs = config.service.shutdown_timeout) {
       if (state === 'draining' || state === 'stopped') return;
       state = 'draining';

@@ -97,6 +97,11 @@ export class Exporter implements Consumer {
     return this.o.id;
   }
 
+  /** Whether spans wait for the rest of their trace before they are encoded (group_by_trace). */
+  get groupsTraces(): boolean {
+    return this.o.config.group_by_trace.enabled ?? this.o.definition.groupsByTrace ?? false;
+  }
+
   get deadLetters(): DeadLetterFile {
     return this.outcome.deadLetters;
   }
@@ -118,9 +123,8 @@ export class Exporter implements Consumer {
       }
       this.updateQueueGauge();
     });
-    const g = this.o.config.group_by_trace;
-    const source: BatchSource = g.enabled ?? this.o.definition.groupsByTrace ?? false
-      ? new TraceGrouper(this.queue, this.o.batch, g, ack, { evictedEarly: (n) => this.o.metrics.tracesEvicted.inc({ exporter: this.id }, n) })
+    const source: BatchSource = this.groupsTraces
+      ? new TraceGrouper(this.queue, this.o.batch, this.o.config.group_by_trace, ack, { evictedEarly: (n) => this.o.metrics.tracesEvicted.inc({ exporter: this.id }, n) })
       : queueBatches(this.queue, this.o.batch, ack);
     for (let i = 0; i < this.o.config.sending_queue.num_consumers; i++) this.consumers.push(this.consume(source));
   }
