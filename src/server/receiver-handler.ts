@@ -34,6 +34,9 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
     maxStringLength: r.config.max_string_length,
     maxItems: r.config.max_items_per_request,
     maxDecompressedBytes: r.config.max_decompressed_body_size,
+    maxContainers: r.config.max_containers_per_request,
+    maxAttributesPerItem: r.config.max_attributes_per_item,
+    maxArrayLength: r.config.max_array_length,
   };
   const bodyLimits = { maxBytes: r.config.max_request_body_size, maxDecompressedBytes: r.config.max_decompressed_body_size };
   const log = deps.logger.child({ receiver: r.id });

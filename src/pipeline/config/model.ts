@@ -9,6 +9,9 @@ export interface ReceiverConfig {
   max_json_depth: number;
   max_string_length: number;
   max_items_per_request: number;
+  max_containers_per_request: number;
+  max_attributes_per_item: number;
+  max_array_length: number;
   [key: string]: unknown;
 }
 
