@@ -10,6 +10,7 @@ import { mountTelemetryRoutes, sumDeadLetterStats, type HealthReport, type Telem
 import type { DeadLetterStats } from './export/dead-letter.js';
 import { BackpressureError } from './formats/errors.js';
 import { workerPeerLink, type ForwardMessage } from './worker-link.js';
+import { installSignalPolicy } from './signal-policy.js';
 import { VERSION } from './version.js';
 
 /**
@@ -17,10 +18,12 @@ import { VERSION } from './version.js';
  * each run every pipeline behind the same listeners (the cluster module shares the sockets), and
  * serves the telemetry endpoint itself, gathering health, metrics and dead-letter stats from them.
  * SIGTERM/SIGINT: stop accepting, drain within service.shutdown_timeout, keep what is left, exit 0.
+ * SIGHUP, SIGUSR1, SIGUSR2: logged and ignored (signal-policy.ts).
  */
 export async function runService(config: SwitchyardConfig, file: string): Promise<number> {
   const workers = config.service.workers === 0 ? availableParallelism() : config.service.workers;
   const logger = createLogger(config.service.telemetry.logs.level);
+  installSignalPolicy(logger);
   if (cluster.isWorker) return runWorker(config, logger.child({ worker: Number(process.env.SWITCHYARD_WORKER_SLOT ?? cluster.worker!.id) }));
   if (workers <= 1) return runSingle(config, file, logger);
   return runPrimary(config, file, workers, logger);

@@ -1,11 +1,13 @@
 import { InputError, fail } from './errors.js';
+import { DEFAULT_STRUCTURE_LIMITS } from './decode-budget.js';
 import type { DecodeLimits } from './types.js';
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxJsonDepth: 64, maxStringLength: 8 * 1024 * 1024, maxItems: 100_000 };
 
 /**
- * Parses a JSON body after checking nesting depth and string length in one byte scan, so that a
- * hostile body is refused before a deep object graph is built.
+ * Parses a JSON body after checking nesting depth, string length, the number of containers and
+ * the length of each array and object in one byte scan, so that a hostile body is refused before
+ * its object graph is built (`[{},{},…]` is 3 bytes per object on the wire, 50+ in memory).
  */
 export function parseJsonBody(body: Buffer | Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): unknown {
   checkJsonShape(body, limits);
@@ -19,6 +21,12 @@ export function parseJsonBody(body: Buffer | Uint8Array, limits: DecodeLimits = 
 export function checkJsonShape(b: Uint8Array, limits: DecodeLimits): void {
   let depth = 0;
   const n = b.length;
+  const maxContainers = limits.maxContainers ?? DEFAULT_STRUCTURE_LIMITS.maxContainers;
+  // A list of items may be as long as the item limit allows.
+  const maxElements = Math.max(limits.maxArrayLength ?? DEFAULT_STRUCTURE_LIMITS.maxArrayLength, limits.maxItems);
+  // Commas seen in the open container at each depth: its element count is that plus one.
+  const commas = new Int32Array(limits.maxJsonDepth + 2);
+  let containers = 0;
   for (let i = 0; i < n; i++) {
     const c = b[i]!;
     if (c === 0x22 /* " */) {
@@ -31,10 +39,18 @@ export function checkJsonShape(b: Uint8Array, limits: DecodeLimits): void {
       if (i - start - 1 > limits.maxStringLength) {
         throw new InputError('', `a JSON string is longer than the limit of ${limits.maxStringLength} bytes`, 'too_large');
       }
+    } else if (c === 0x2c /* , */) {
+      if (depth > 0 && ++commas[depth]! >= maxElements) {
+        throw new InputError('', `a JSON array or object has more than the limit of ${maxElements} elements (max_array_length)`, 'too_large');
+      }
     } else if (c === 0x7b || c === 0x5b) {
       if (++depth > limits.maxJsonDepth) throw new InputError('', `JSON nesting is deeper than the limit of ${limits.maxJsonDepth}`);
+      commas[depth] = 0;
+      if (++containers > maxContainers) {
+        throw new InputError('', `the body has more than the limit of ${maxContainers} JSON objects and arrays (max_containers_per_request)`, 'too_large');
+      }
     } else if (c === 0x7d || c === 0x5d) {
-      depth--;
+      if (depth > 0) depth--;
     }
   }
 }

@@ -66,6 +66,12 @@ export interface DecodeLimits {
   maxItems: number;
   /** Largest body after decompression, for formats that decompress themselves (snappy). */
   maxDecompressedBytes?: number;
+  /** Most containers (protobuf messages, JSON objects and arrays) decoded from one request. */
+  maxContainers?: number;
+  /** Most attributes on one item (span, event, link, point, record, resource, scope). */
+  maxAttributesPerItem?: number;
+  /** Most elements in one list: an AnyValue array or kvlist, a JSON array or object, a repeated field. */
+  maxArrayLength?: number;
 }
 
 export interface HttpReply {

@@ -97,3 +97,13 @@ export function valueToText(v: AnyValue | undefined): string {
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(toJson(v));
 }
+
+/**
+ * Sets `out[key] = value` as an own, enumerable property whatever the key: with `obj[key] = v`,
+ * a `__proto__` key from input would replace the object's prototype instead of being stored.
+ * Input keys are data, never structure.
+ */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}

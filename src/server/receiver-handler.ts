@@ -6,6 +6,8 @@ import type { Logger } from '../observe/logger.js';
 import type { SelfMetrics } from '../observe/self-metrics.js';
 import type { PipelineGraph } from '../pipeline/graph.js';
 import type { ReceiverConfig } from '../pipeline/config/model.js';
+import { randomUUID } from 'node:crypto';
+import { acceptanceProblem } from './acceptance-check.js';
 import { KeyChecker } from './auth.js';
 import { decodeContent, readBody } from './body.js';
 
@@ -34,6 +36,9 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
     maxStringLength: r.config.max_string_length,
     maxItems: r.config.max_items_per_request,
     maxDecompressedBytes: r.config.max_decompressed_body_size,
+    maxContainers: r.config.max_containers_per_request,
+    maxAttributesPerItem: r.config.max_attributes_per_item,
+    maxArrayLength: r.config.max_array_length,
   };
   const bodyLimits = { maxBytes: r.config.max_request_body_size, maxDecompressedBytes: r.config.max_decompressed_body_size };
   const log = deps.logger.child({ receiver: r.id });
@@ -68,7 +73,9 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
         }
         if (!deps.graph.canAccept(r.id, raw.length)) throw new BackpressureError('an exporter queue is full', 1);
         const body = await decodeContent(raw, headers['content-encoding'], bodyLimits.maxDecompressedBytes);
-        const result = route.decode(body, info, limits);
+        const result = decodeOrRefuse(route, body, info, limits, log, () => deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'internal' }));
+        const problem = acceptanceProblem(result.telemetry);
+        if (problem) throw new InputError(problem.field, problem.message);
         const routed = await deps.graph.consume(r.id, result.telemetry, body.length);
         for (const [signal, n] of routed) deps.metrics.receiverAccepted.inc({ receiver: r.id, signal }, n);
         if (result.rejected.length) deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'invalid' }, result.rejected.length);
@@ -85,6 +92,23 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
   };
 }
 
+/**
+ * A decoder that throws anything but InputError has met input it has a bug for: a retry would
+ * fail the same way forever, so the answer is a 400, never a retryable status. The error id in
+ * the answer is also in the logged line with the stack.
+ */
+function decodeOrRefuse(route: RouteDefinition, body: Buffer, info: RequestInfo, limits: DecodeLimits, log: Logger, count: () => void) {
+  try {
+    return route.decode!(body, info, limits);
+  } catch (e) {
+    if (e instanceof InputError || e instanceof BackpressureError) throw e;
+    const errorId = randomUUID();
+    log.error({ errorId, err: (e as Error)?.message, stack: (e as Error)?.stack }, 'unexpected error while decoding');
+    count();
+    throw new InputError('', `the request could not be decoded (error id ${errorId})`);
+  }
+}
+
 function failureReply(e: unknown, r: ReceiverRuntime, info: RequestInfo, deps: HandlerDeps, log: Logger): HttpReply {
   let failure: ReceiverFailure;
   if (e instanceof InputError) {
@@ -96,7 +120,7 @@ function failureReply(e: unknown, r: ReceiverRuntime, info: RequestInfo, deps: H
     failure = { kind: 'backpressure', message: e.message, retryAfterSeconds: e.retryAfterSeconds };
     deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'backpressure' });
   } else {
-    // Unexpected: treated as transient (a client retry is safe; nothing was acknowledged), never 500.
+    // Unexpected outside the decoder: treated as transient (nothing was acknowledged), never 500.
     log.error({ err: (e as Error)?.message, stack: (e as Error)?.stack }, 'unexpected error while receiving');
     failure = { kind: 'backpressure', message: 'temporary internal failure, retry later', retryAfterSeconds: 1 };
     deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'internal' });

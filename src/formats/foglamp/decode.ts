@@ -7,6 +7,7 @@
  * `reasoningTokens`. That is exactly the canonical (GenAI) arithmetic, so counts map one to one
  * and nothing is added or subtracted in either direction.
  */
+import { setOwn } from '../../model/attributes.js';
 import {
   Canonical, GenAI, SpanKind, StatusCode, fromJson, nanoFromMillis, newSpan, tracesOf,
   type AnyValue, type Span, type SpanStatus, type Telemetry,
@@ -93,15 +94,15 @@ function decodeTrace(v: unknown, path: string, out: Span[]): void {
     const span = decodeSpan(asObject(spans[j], spanPath), spanPath, traceId);
     const a = span.attributes;
     // Trace-level fields apply to every span; a span's own value (from its metadata) wins.
-    for (const [key, value] of traceFields) if (a[key] === undefined) a[key] = value;
-    for (const [key, value] of traceExtra) a[key] = value;
+    for (const [key, value] of traceFields) if (a[key] === undefined) setOwn(a, key, value);
+    for (const [key, value] of traceExtra) setOwn(a, key, value);
     if (traceMeta) {
       const inherited: string[] = [];
       for (const [k, raw] of Object.entries(traceMeta)) {
         const value = fromJson(raw);
         if (reservedMetadataKey(k, P, MARK)) a[`${P}trace.metadata.${k}`] = value;
         else if (a[k] === undefined) {
-          a[k] = value;
+          setOwn(a, k, value);
           inherited.push(k);
         } else if (!sameValue(a[k], value)) a[`${P}trace.metadata.${k}`] = value;
       }

@@ -6,6 +6,7 @@
  * `maxTracesPerRequest` (≤ 1000) traces. Nothing is dropped: an oversized input/output is cut to
  * `maxContentBytes` with a visible marker and `switchyard.content.truncated` in the span metadata.
  */
+import { setOwn } from '../../model/attributes.js';
 import {
   Canonical, GenAI, StatusCode, aiKindFromOperation, attrString, flattenSpans, toJson,
   type SpanWithContext, type Telemetry,
@@ -121,7 +122,7 @@ function chooseTraceFields(group: SpanWithContext[]): TraceChoice {
     for (const k of a[TRACE_METADATA_KEYS] as unknown[]) {
       if (typeof k !== 'string') continue;
       const v = a[`${P}trace.metadata.${k}`] ?? a[`${P}metadata.${k}`] ?? a[k];
-      if (v !== undefined) md[k] = toJson(v);
+      if (v !== undefined) setOwn(md, k, toJson(v));
     }
     choice.metadata = md;
   }

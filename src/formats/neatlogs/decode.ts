@@ -8,6 +8,7 @@
  * or a non-string `status` / `error_message` / `error_type` / `parent_span_id`; `metrics[]`
  * entries need a string `name` and a numeric `value`.
  */
+import { setOwn } from '../../model/attributes.js';
 import {
   Canonical, GenAI, SpanKind, StatusCode, fromJson, isAiSpanKind, nanoFromMillis, newSpan,
   type AnyValue, type Attributes, type Span, type Telemetry,
@@ -116,7 +117,7 @@ export function decodeNeatlogsObject(root: JsonObject, limits: DecodeLimits = DE
       if (holders.length > 0 && Math.abs(sum - value) <= 1e-9 * Math.max(1, Math.abs(value))) return;
       const llm = parsed.filter((p) => p.span.attributes[ATTR_KIND] === 'LLM');
       if (holders.length === 0 && llm.length === 1 && Object.keys(mo).every((k) => k === 'name' || k === 'value' || k === 'unit')) {
-        llm[0]!.span.attributes[name] = name === Canonical.costUsd || !Number.isSafeInteger(value) ? value : BigInt(value);
+        setOwn(llm[0]!.span.attributes, name, name === Canonical.costUsd || !Number.isSafeInteger(value) ? value : BigInt(value));
         return;
       }
     }
@@ -152,7 +153,7 @@ function decodeSpan(s: JsonObject, path: string, workflow: string, batchExtra: A
   const attrs: Attributes = { ...batchExtra };
   for (const k of Object.keys(a)) {
     if (k === ATTR_STATUS || k === ATTR_ERROR_MESSAGE || k === ATTR_ERROR_TYPE || (k === ATTR_TRACE_ID && traceId !== '')) continue;
-    if (a[k] !== undefined) attrs[k] = fromJson(a[k]);
+    if (a[k] !== undefined) setOwn(attrs, k, fromJson(a[k]));
   }
   // Canonical kind is the uppercase AI kind; a spelling that differs is kept verbatim.
   const canonicalKind = isAiSpanKind(kind.toUpperCase()) ? kind.toUpperCase() : 'UNKNOWN';

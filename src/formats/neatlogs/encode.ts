@@ -9,6 +9,7 @@
  * - Model, provider and token counts travel in `attributes` under the canonical GenAI keys, and
  *   per request as summary `metrics` (sums over the request's spans, unit "tokens" / "USD").
  */
+import { setOwn } from '../../model/attributes.js';
 import {
   Canonical, GenAI, StatusCode, attrNumber, flattenSpans, millisFromNano, toJson,
   type AnyValue, type Attributes, type SpanWithContext, type Telemetry,
@@ -121,7 +122,7 @@ export function encodeNeatlogsSpan(sw: SpanWithContext, derivedTraceId: string):
       if (k === GenAI.workflowName || CONTENT_KEYS.has(k) || k === KEY_METRICS || k === KEY_STATUS || k === KEY_KIND || k === Canonical.errorType) continue;
       if (k.startsWith(PREFIX_SPAN) || k.startsWith(PREFIX_BATCH)) continue;
       if (k === GenAI.finishReasons && a[GenAI.outputMessages] !== undefined) continue;
-      attributes[k] = toJson(src[k]);
+      setOwn(attributes, k, toJson(src[k]));
     }
   }
   const verbatimKind = a[KEY_KIND];

@@ -14,6 +14,8 @@
  * - blank lines are ignored; a body with no event, or whose every line is rejected, is refused
  *   as a whole (400, naming the first line's field).
  */
+import { setOwn } from '../../model/attributes.js';
+import { serializeAttributes } from '../../model/serialize.js';
 import {
   Canonical, GenAI, KeyValueList, SpanKind, StatusCode, fromJson, isAiSpanKind, nanoFromMillis, newSpan, nowNano,
   type AnyValue, type Attributes, type ResourceSpans, type Span, type Telemetry,
@@ -81,7 +83,7 @@ export function decodeNetraEvent(ev: JsonObject, seed: string, receivedAt: bigin
 
   // Switchyard's `attributes` namespace first: the mapped fields below win over it.
   const extra = optObject(ev, NETRA_ATTRIBUTES_NS, '');
-  if (extra) for (const k of Object.keys(extra)) if (extra[k] !== undefined) attrs[k] = fromJson(extra[k]);
+  if (extra) for (const k of Object.keys(extra)) if (extra[k] !== undefined) setOwn(attrs, k, fromJson(extra[k]));
 
   const em = optObject(ev, 'event_metadata', '') ?? {};
   const tc = optObject(ev, 'trace_context', '') ?? {};
@@ -254,10 +256,10 @@ function setGenericContent(o: JsonObject, key: string, mimeKey: string, attrs: A
     return;
   }
   if (attrs[mimeKey] === 'text/plain' && keys.length === 1 && typeof o.text === 'string') {
-    attrs[key] = o.text;
+    setOwn(attrs, key, o.text);
     return;
   }
-  attrs[key] = JSON.stringify(o);
+  setOwn(attrs, key, JSON.stringify(o));
   attrs[mimeKey] = 'application/json';
 }
 
@@ -328,7 +330,9 @@ export function decodeNetraNdjson(body: Buffer, limits: DecodeLimits = DEFAULT_D
     try {
       const ev = parseLine(raw, bytes, limits);
       const d = decodeNetraEvent(ev, raw, receivedAt);
-      const key = JSON.stringify(Object.entries(d.resource).map(([k, v]) => [k, v instanceof KeyValueList ? JSON.stringify(v) : String(v)]));
+      // The lossless model encoding: a kvlist of the resource may hold ints (bigint), which plain
+      // JSON.stringify refuses; that threw for every such event and was answered 429 forever.
+      const key = serializeAttributes(d.resource);
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { resource: d.resource, spans: [] }));
       g.spans.push(d.span);

@@ -11,6 +11,7 @@
  * - Span attributes without a Netra field travel in the `attributes` namespace; `netra.<path>`
  *   attributes go back to their path.
  */
+import { setOwn } from '../../model/attributes.js';
 import {
   Canonical, GenAI, StatusCode, attrNumber, flattenSpans, millisFromNano,
   operationFromAiKind, toJson, toNumber, type Attributes, type SpanWithContext, type Telemetry,
@@ -163,7 +164,7 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
   const extra: JsonObject = {};
   for (const k in a) {
     if (consumed.has(k) || k.startsWith(NETRA_PREFIX)) continue;
-    extra[k] = toJson(a[k]);
+    setOwn(extra, k, toJson(a[k]));
   }
   if (span.status.code !== StatusCode.UNSET) {
     extra['otel.status_code'] = span.status.code === StatusCode.ERROR ? 'ERROR' : 'OK';

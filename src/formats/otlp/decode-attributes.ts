@@ -12,6 +12,7 @@
  */
 import type protobuf from 'protobufjs';
 import { KeyValueList, type AnyValue, type Attributes } from '../../model/index.js';
+import { activeBudget } from '../decode-budget.js';
 import { i64 } from './wire.js';
 
 /** What the patched KeyValue decoder yields in place of a KeyValue message. */
@@ -25,8 +26,20 @@ export const MAX_ANY_DEPTH = 64;
 
 type Reader = protobuf.Reader;
 
-/** Signature protobufjs' generated parent decoders call: (reader, length, endGroup, depth). */
+/**
+ * Signature protobufjs' generated parent decoders call: (reader, length, endGroup, depth). Called
+ * that way, the KeyValue is an attribute of an item, charged to the request's budget.
+ */
 export function decodeKeyValue(r: Reader, len: number, _z?: unknown, depth = 0): DecodedKeyValue {
+  const b = activeBudget();
+  if (b) {
+    b.container(depth);
+    b.attribute();
+  }
+  return readKeyValue(r, len, depth);
+}
+
+function readKeyValue(r: Reader, len: number, depth: number): DecodedKeyValue {
   const end = r.pos + len;
   let key = '';
   let value: AnyValue = null;
@@ -43,7 +56,8 @@ export function decodeKeyValue(r: Reader, len: number, _z?: unknown, depth = 0):
 }
 
 export function decodeAnyValue(r: Reader, len: number, depth: number): AnyValue {
-  if (depth > MAX_ANY_DEPTH) throw new Error(`AnyValue nesting is deeper than ${MAX_ANY_DEPTH}`);
+  const maxDepth = activeBudget()?.maxDepth ?? MAX_ANY_DEPTH;
+  if (depth > maxDepth) throw new Error(`AnyValue nesting is deeper than ${maxDepth}`);
   const end = r.pos + len;
   // The oneof's last member on the wire wins, as protobuf requires.
   let value: AnyValue = null;
@@ -68,10 +82,14 @@ export function decodeAnyValue(r: Reader, len: number, depth: number): AnyValue 
 function decodeArrayValue(r: Reader, len: number, depth: number): AnyValue[] {
   const end = r.pos + len;
   const out: AnyValue[] = [];
+  const b = activeBudget();
+  b?.container(depth);
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === 0x0a) out.push(decodeAnyValue(r, r.uint32(), depth + 1));
-    else r.skipType(tag & 7);
+    if (tag === 0x0a) {
+      b?.element(out.length + 1, 'an array value');
+      out.push(decodeAnyValue(r, r.uint32(), depth + 1));
+    } else r.skipType(tag & 7);
   }
   if (r.pos !== end) throw new RangeError('index out of range');
   return out;
@@ -80,10 +98,17 @@ function decodeArrayValue(r: Reader, len: number, depth: number): AnyValue[] {
 function decodeKvList(r: Reader, len: number, depth: number): Attributes {
   const end = r.pos + len;
   const out: Attributes = {};
+  const b = activeBudget();
+  b?.container(depth);
+  let n = 0;
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === 0x0a) {
-      const kv = decodeKeyValue(r, r.uint32(), undefined, depth + 1);
+      if (b) {
+        b.element(++n, 'a kvlist value');
+        b.container(depth + 1);
+      }
+      const kv = readKeyValue(r, r.uint32(), depth + 1);
       setAttr(out, kv.key, kv.value);
     } else r.skipType(tag & 7);
   }

@@ -4,6 +4,7 @@
  * field by field into the model, with no toObject or JSON step. Unset proto3 fields read as their
  * prototype defaults, which map to "absent" in the model (the canonical form is in index.ts).
  */
+import { DecodeBudget, withBudget } from '../decode-budget.js';
 import { InputError } from '../errors.js';
 import type { DecodeLimits, DecodeResult } from '../types.js';
 import {
@@ -66,16 +67,17 @@ interface PResourceLogs { resource: PResource | null; scopeLogs: PScopeLogs[]; s
 
 // ---- entry points ----
 
-function decodeMessage<T>(type: { decode(r: OtlpReader): unknown }, body: Uint8Array, what: string): T {
+function decodeMessage<T>(type: { decode(r: OtlpReader): unknown }, body: Uint8Array, what: string, limits: DecodeLimits): T {
   try {
-    return type.decode(readerOf(body)) as T;
+    return withBudget(new DecodeBudget(limits), () => type.decode(readerOf(body)) as T);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError('', `body is not a valid ${what} protobuf message: ${(e as Error).message}`);
   }
 }
 
 export function decodeTracesProto(body: Uint8Array, limits: DecodeLimits): DecodeResult {
-  const req = decodeMessage<{ resourceSpans: PResourceSpans[] }>(otlpDecodeTypes().traceRequest, body, 'ExportTraceServiceRequest');
+  const req = decodeMessage<{ resourceSpans: PResourceSpans[] }>(otlpDecodeTypes().traceRequest, body, 'ExportTraceServiceRequest', limits);
   const ledger = new ItemLedger(limits.maxItems, 'spans');
   const out: ResourceSpans[] = [];
   const rsl = req.resourceSpans;
@@ -105,7 +107,7 @@ export function decodeTracesProto(body: Uint8Array, limits: DecodeLimits): Decod
 }
 
 export function decodeMetricsProto(body: Uint8Array, limits: DecodeLimits): DecodeResult {
-  const req = decodeMessage<{ resourceMetrics: PResourceMetrics[] }>(otlpDecodeTypes().metricsRequest, body, 'ExportMetricsServiceRequest');
+  const req = decodeMessage<{ resourceMetrics: PResourceMetrics[] }>(otlpDecodeTypes().metricsRequest, body, 'ExportMetricsServiceRequest', limits);
   const ledger = new ItemLedger(limits.maxItems, 'data points');
   const out: ResourceMetrics[] = [];
   const rml = req.resourceMetrics;
@@ -127,7 +129,7 @@ export function decodeMetricsProto(body: Uint8Array, limits: DecodeLimits): Deco
 }
 
 export function decodeLogsProto(body: Uint8Array, limits: DecodeLimits): DecodeResult {
-  const req = decodeMessage<{ resourceLogs: PResourceLogs[] }>(otlpDecodeTypes().logsRequest, body, 'ExportLogsServiceRequest');
+  const req = decodeMessage<{ resourceLogs: PResourceLogs[] }>(otlpDecodeTypes().logsRequest, body, 'ExportLogsServiceRequest', limits);
   const ledger = new ItemLedger(limits.maxItems, 'log records');
   const out: ResourceLogs[] = [];
   const rll = req.resourceLogs;

@@ -2,6 +2,7 @@
  * What the protobuf and JSON encoders share: choosing the OTLP ids for model ids (mapping
  * non-hex text and remembering the original in an attribute) and the stale-marker flag.
  */
+import { setOwn } from '../../model/attributes.js';
 import { Canonical, type Attributes } from '../../model/index.js';
 import { otlpIdHex, SPAN_ID_HEX, TRACE_ID_HEX } from './ids.js';
 
@@ -42,6 +43,6 @@ export function idsOut(traceId: string | undefined, spanId: string | undefined, 
 export function withOriginalIds(attrs: Attributes, extra: [string, string][] | undefined): Attributes {
   if (!extra) return attrs;
   const out: Attributes = { ...attrs };
-  for (const [k, v] of extra) out[k] = v;
+  for (const [k, v] of extra) setOwn(out, k, v);
   return out;
 }

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { chargeEveryMessage } from '../decode-budget.js';
 import { decodeAnyValue, decodeKeyValue } from './decode-attributes.js';
 
 export interface OtlpTypes {
@@ -64,6 +65,7 @@ export function otlpDecodeTypes(): OtlpTypes {
   const any = t.root.lookupType('opentelemetry.proto.common.v1.AnyValue');
   any.setup();
   (any as unknown as { decode: unknown }).decode = (r: protobuf.Reader, len: number, _z?: unknown, depth = 0) => ({ value: decodeAnyValue(r, len, depth) });
+  chargeEveryMessage(t.root, new Set([kv, any]));
   return (cachedDecode = t);
 }
 

@@ -1,6 +1,7 @@
 import { promTypes } from './proto.js';
 import { rawHistogram, type LabelPair, type RawExemplar, type RawMeta, type RawRequest, type RawSample, type RawSeries } from './raw.js';
 import { guardDecode, isStaleAt, Reader, skipField, subEnd, toBigInt, type Reader as ReaderT } from './wire.js';
+import { activeBudget } from '../decode-budget.js';
 import { InputError } from '../errors.js';
 
 /**
@@ -12,6 +13,7 @@ import { InputError } from '../errors.js';
 export function decodeWriteRequest(buf: Uint8Array, maxSeries: number): RawRequest {
   return guardDecode('prometheus.WriteRequest', () => {
     const r = Reader.create(buf);
+    const b = activeBudget();
     const series: RawSeries[] = [];
     const metadata = new Map<string, RawMeta>();
     const T = promTypes();
@@ -23,8 +25,10 @@ export function decodeWriteRequest(buf: Uint8Array, maxSeries: number): RawReque
         if (series.length >= maxSeries) {
           throw new InputError('timeseries', `request has more than the limit of ${maxSeries} series`, 'too_large');
         }
+        b?.container(1);
         series.push(readSeries(r, series.length));
       } else if (field === 3 && wire === 2) {
+        b?.container(1);
         const end = subEnd(r, 'metadata');
         const m = T.MetricMetadata.decode(r.buf.subarray(r.pos, end)) as unknown as Record<string, unknown>;
         r.pos = end;
@@ -42,9 +46,16 @@ function readSeries(r: ReaderT, index: number): RawSeries {
   const end = subEnd(r, `timeseries[${index}]`);
   const s: RawSeries = { index, labels: [], samples: [], exemplars: [], histograms: [] };
   const T = promTypes();
+  const b = activeBudget();
+  let n = 0;
   while (r.pos < end) {
     const tag = r.uint32();
     const wire = tag & 7;
+    // Every label, sample, exemplar and histogram is an object: charged before it is built.
+    if (b && wire === 2) {
+      b.container(2);
+      b.element(++n, `timeseries[${index}]`);
+    }
     switch (wire === 2 ? tag >>> 3 : 0) {
       case 1: s.labels.push(readLabel(r)); break;
       case 2: s.samples.push(readSample(r)); break;

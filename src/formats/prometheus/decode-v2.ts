@@ -1,3 +1,4 @@
+import { activeBudget } from '../decode-budget.js';
 import { InputError } from '../errors.js';
 import { readSample } from './decode-v1.js';
 import { promTypes } from './proto.js';
@@ -25,10 +26,14 @@ export function decodeV2Request(buf: Uint8Array, maxSeries: number): RawRequest 
     const r = Reader.create(buf);
     const symbols: string[] = [];
     const refSeries: RefSeries[] = [];
+    const b = activeBudget();
     while (r.pos < r.len) {
       const tag = r.uint32();
-      if (tag === ((4 << 3) | 2)) symbols.push(r.string());
-      else if (tag === ((5 << 3) | 2)) {
+      if (tag === ((4 << 3) | 2)) {
+        b?.element(symbols.length + 1, 'symbols');
+        symbols.push(r.string());
+      } else if (tag === ((5 << 3) | 2)) {
+        b?.container(1);
         if (refSeries.length >= maxSeries) {
           throw new InputError('timeseries', `request has more than the limit of ${maxSeries} series`, 'too_large');
         }
@@ -46,11 +51,18 @@ function readSeries(r: ReaderT, index: number): RefSeries {
   const end = subEnd(r, `timeseries[${index}]`);
   const s: RefSeries = { index, labelRefs: [], samples: [], histograms: [], exemplars: [], createdMs: 0n };
   const T = promTypes();
+  const b = activeBudget();
+  let n = 0;
   while (r.pos < end) {
     const tag = r.uint32();
+    // Every sample, exemplar and histogram is an object: charged before it is built.
+    if (b && (tag & 7) === 2 && tag !== ((1 << 3) | 2)) {
+      b.container(2);
+      b.element(++n, `timeseries[${index}]`);
+    }
     switch (tag) {
       case (1 << 3) | 2: readPackedUint32(r, s.labelRefs); break;
-      case (1 << 3) | 0: s.labelRefs.push(r.uint32()); break;
+      case (1 << 3) | 0: b?.element(s.labelRefs.length + 1, 'labels_refs'); s.labelRefs.push(r.uint32()); break;
       case (2 << 3) | 2: s.samples.push(readSample(r)); break;
       case (3 << 3) | 2: {
         const e = subEnd(r, 'histogram');
@@ -82,7 +94,11 @@ function readSeries(r: ReaderT, index: number): RefSeries {
 
 function readPackedUint32(r: ReaderT, out: number[]): void {
   const end = subEnd(r, 'labels_refs');
-  while (r.pos < end) out.push(r.uint32());
+  const b = activeBudget();
+  while (r.pos < end) {
+    b?.element(out.length + 1, 'labels_refs');
+    out.push(r.uint32());
+  }
   if (r.pos !== end) throw new InputError('', 'labels_refs overruns its length');
 }
 

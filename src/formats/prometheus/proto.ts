@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { chargeEveryMessage } from '../decode-budget.js';
 
 /**
  * The remote-write messages, loaded once from proto/prometheus. The path is resolved from this
@@ -27,6 +28,8 @@ export function promTypes(): PromTypes {
   // keepCase keeps the .proto field names (metric_family_name), matching the specification text.
   root.loadSync([PROTO_DIR + 'remote.proto', PROTO_DIR + 'write_v2.proto'], { keepCase: true });
   root.resolveAll();
+  // Nested messages (exemplar labels, histogram spans) are charged to the request's budget.
+  chargeEveryMessage(root);
   cached = {
     WriteRequest: root.lookupType('prometheus.WriteRequest'),
     MetricMetadata: root.lookupType('prometheus.MetricMetadata'),

@@ -1,6 +1,7 @@
 import { countItems } from '../../model/index.js';
 import { InputError } from '../errors.js';
 import type { DecodeLimits, DecodeResult, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../types.js';
+import { DecodeBudget, withBudget } from '../decode-budget.js';
 import { decodeWriteRequest } from './decode-v1.js';
 import { decodeV2Request } from './decode-v2.js';
 import { toModel } from './to-model.js';
@@ -48,7 +49,7 @@ function unwrap(body: Buffer, req: RequestInfo, limits: DecodeLimits): Uint8Arra
 export function decodeRemoteWrite(body: Buffer, req: RequestInfo, limits: DecodeLimits): RemoteWriteDecodeResult {
   const version = protoVersion(req.contentType);
   const bytes = unwrap(body, req, limits);
-  const raw = version === 2 ? decodeV2Request(bytes, limits.maxItems) : decodeWriteRequest(bytes, limits.maxItems);
+  const raw = withBudget(new DecodeBudget(limits), () => (version === 2 ? decodeV2Request(bytes, limits.maxItems) : decodeWriteRequest(bytes, limits.maxItems)));
   const mapped = toModel(raw);
   return {
     telemetry: mapped.telemetry,

@@ -1,3 +1,4 @@
+import { setOwn } from '../../model/attributes.js';
 import type {
   Attributes, Exemplar, ExponentialHistogramDataPoint, HistogramDataPoint, Metric, NumberDataPoint, ResourceMetrics, SummaryDataPoint, Telemetry,
 } from '../../model/index.js';
@@ -112,7 +113,7 @@ export function toModel(req: RawRequest): MappedRequest {
       continue;
     }
     const attrs: Attributes = {};
-    for (const [k, v] of p.attrs) if (k !== 'le' && k !== 'quantile') attrs[k] = v;
+    for (const [k, v] of p.attrs) if (k !== 'le' && k !== 'quantile') setOwn(attrs, k, v);
     const { kind, base } = classify(p, histBases, summaryBases);
     if (kind === 'histogram' || kind === 'summary') {
       const key = `${kind}\0${p.resKey}\0${base}\0${labelKey(p.attrs)}`;
@@ -281,7 +282,7 @@ function attachExemplars(points: { timeUnixNano: bigint; exemplars?: Exemplar[] 
     for (const [k, v] of x.labels) {
       if (k === 'trace_id') e.traceId = v;
       else if (k === 'span_id') e.spanId = v;
-      else e.filteredAttributes[k] = v;
+      else setOwn(e.filteredAttributes, k, v);
     }
     (target.exemplars ??= []).push(e);
   }

@@ -9,6 +9,7 @@
  * the GenAI message). A message it cannot represent makes the whole list unconvertible
  * (`undefined`), and the caller then keeps the vendor's object verbatim as `input.value`.
  */
+import { setOwn } from '../../model/attributes.js';
 import { isObject, type JsonObject } from '../json.js';
 
 export type GenAiPart = { type: string } & Record<string, unknown>;
@@ -58,7 +59,7 @@ export function openAiMessageToGenAi(m: unknown): GenAiMessage | undefined {
     }
   }
   const g: GenAiMessage = { role: m.role, parts };
-  for (const k of Object.keys(m)) if (!consumed.has(k) && m[k] !== undefined) g[k] = m[k];
+  for (const k of Object.keys(m)) if (!consumed.has(k) && m[k] !== undefined) setOwn(g, k, m[k]);
   return g;
 }
 
@@ -147,7 +148,7 @@ export function genAiMessageToOpenAi(m: unknown): JsonObject | undefined {
     out.content = null;
   }
   if (toolCalls.length > 0) out.tool_calls = toolCalls;
-  for (const k of Object.keys(m)) if (k !== 'role' && k !== 'parts' && m[k] !== undefined) out[k] = m[k];
+  for (const k of Object.keys(m)) if (k !== 'role' && k !== 'parts' && m[k] !== undefined) setOwn(out, k, m[k]);
   return out;
 }
 
@@ -165,7 +166,7 @@ export function choicesToGenAi(choices: unknown): GenAiMessage[] | undefined {
       if (k === 'message' || k === 'index') continue;
       if (k !== 'finish_reason' && !CHOICE_LEVEL_KEYS.has(k)) return undefined;
       if (k in g) return undefined;
-      g[k] = ch[k];
+      setOwn(g, k, ch[k]);
     }
     if (ch.index !== undefined && ch.index !== i) g.index = ch.index;
     out.push(g);
@@ -184,8 +185,8 @@ export function genAiToChoices(messages: unknown): JsonObject[] | undefined {
     const choice: JsonObject = { index: typeof m.index === 'number' ? m.index : i };
     for (const k of Object.keys(m)) {
       if (k === 'index') continue;
-      if (k === 'finish_reason' || CHOICE_LEVEL_KEYS.has(k)) choice[k] = m[k];
-      else inner[k] = m[k];
+      if (k === 'finish_reason' || CHOICE_LEVEL_KEYS.has(k)) setOwn(choice, k, m[k]);
+      else setOwn(inner, k, m[k]);
     }
     const msg = genAiMessageToOpenAi(inner);
     if (!msg) return undefined;

@@ -3,6 +3,7 @@
  * ↔ attributes, token counts, time conversions, the input/output content mapping and
  * `max_content_bytes` truncation.
  */
+import { setOwn } from '../../model/attributes.js';
 import {
   Canonical, GenAI, attrString, fromJson, toJson,
   type AnyValue, type Attributes,
@@ -66,7 +67,7 @@ export function metadataAttributes(md: JsonObject | undefined, prefix: string, m
     for (const [k, v] of Object.entries(md)) {
       if (reservedMetadataKey(k, prefix, mark)) attrs[`${prefix}metadata.${k}`] = fromJson(v);
       else {
-        attrs[k] = fromJson(v);
+        setOwn(attrs, k, fromJson(v));
         fromMetadata.add(k);
       }
     }
@@ -79,7 +80,7 @@ export function metadataAttributes(md: JsonObject | undefined, prefix: string, m
         if (!sameValue(attrs[k], v)) attrs[`${prefix}metadata.${k}`] = attrs[k]!;
         fromMetadata.delete(k);
       }
-      attrs[k] = v;
+      setOwn(attrs, k, v);
     },
     setAside(k) {
       if (fromMetadata.has(k)) {
@@ -109,8 +110,8 @@ export function setModel(m: MetadataAttributes, model: string): void {
  */
 export function metadataOf(resource: Attributes, a: Attributes, used: Set<string>, prefix: string, truncated: boolean): JsonObject {
   const metadata: JsonObject = {};
-  for (const [k, v] of Object.entries(resource)) if (!k.startsWith('switchyard.')) metadata[k] = toJson(v);
-  for (const [k, v] of Object.entries(leftoverAttributes(a, used, [prefix]))) metadata[k] = toJson(v);
+  for (const [k, v] of Object.entries(resource)) if (!k.startsWith('switchyard.')) setOwn(metadata, k, toJson(v));
+  for (const [k, v] of Object.entries(leftoverAttributes(a, used, [prefix]))) setOwn(metadata, k, toJson(v));
   for (const k in a) if (k.startsWith(`${prefix}metadata.`)) metadata[k.slice(`${prefix}metadata.`.length)] = toJson(a[k]);
   if (truncated) metadata[Canonical.contentTruncated] = true;
   return metadata;
@@ -320,7 +321,7 @@ export function leftoverAttributes(attrs: Attributes, used: Set<string>, skipPre
     if (used.has(k)) continue;
     if (skipPrefixes.some((p) => k.startsWith(p))) continue;
     if (k.startsWith('switchyard.') && k !== Canonical.contentTruncated && !k.startsWith('switchyard.original.')) continue;
-    out[k] = attrs[k]!;
+    setOwn(out, k, attrs[k]!);
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * with a visible marker, so a chat transcript stays valid JSON with every message present.
  * Only when the structure alone exceeds the budget does the value become a string preview.
  */
+import { setOwn } from '../../model/attributes.js';
 
 export const TRUNCATION_MARKER_PREFIX = '…[truncated by switchyard: ';
 
@@ -112,7 +113,7 @@ function applyCap(v: unknown, cap: number): unknown {
   if (Array.isArray(v)) return v.map((x) => applyCap(x, cap));
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = applyCap(x, cap);
+    for (const [k, x] of Object.entries(v)) setOwn(out, k, applyCap(x, cap));
     return out;
   }
   return v;

@@ -11,5 +11,10 @@ export const receiverBaseShape = {
   max_json_depth: z.number().int().min(2).max(10_000).default(64),
   max_string_length: byteSize.default(16 * 1024 * 1024),
   max_items_per_request: z.number().int().min(1).default(100_000),
+  // Bounded work per request: counted while decoding, so that memory stays a small multiple of
+  // the body (an empty protobuf message is 2 bytes on the wire and 100+ bytes in memory).
+  max_containers_per_request: z.number().int().min(1).default(1_000_000),
+  max_attributes_per_item: z.number().int().min(1).default(10_000),
+  max_array_length: z.number().int().min(1).default(100_000),
 };
 export const receiverBaseSchema = z.strictObject(receiverBaseShape);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
 import type { Signal } from '../../model/index.js';
@@ -9,6 +9,7 @@ import { duration, hostPort } from '../../util/schema.js';
 import { receiverBaseShape } from './common-schema.js';
 import { ConfigError, type ConfigIssue, pathText } from './errors.js';
 import { expandEnv } from './expand-env.js';
+import { MAX_ALIAS_COUNT, MAX_CONFIG_BYTES, duplicateKeys, yamlShapeProblem } from './yaml-guard.js';
 import type { BatchConfig, ComponentConfig, ExporterConfig, PipelineConfig, ReceiverConfig, SwitchyardConfig } from './model.js';
 
 const ID_RE = /^([a-z][a-z0-9_]*)(?:\/([^\s/]+))?$/;
@@ -57,8 +58,14 @@ export interface LoadOptions {
 export function loadConfigFile(file: string, opts: Omit<LoadOptions, 'file'>): SwitchyardConfig {
   let text: string;
   try {
+    // Checked before reading: a 50 MB file would otherwise be read, then parsed out of memory.
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError([{ path: '', message: `${file} is ${size} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes` }], file);
+    }
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError([{ path: '', message: `cannot read ${file}: ${(e as Error).message}` }], file);
   }
   return parseConfig(text, { ...opts, file });
@@ -70,17 +77,28 @@ export function loadConfigFile(file: string, opts: Omit<LoadOptions, 'file'>): S
  */
 export function parseConfig(text: string, opts: LoadOptions): SwitchyardConfig {
   const catalog = opts.catalog;
+  const shape = yamlShapeProblem(text);
+  if (shape) throw new ConfigError([{ path: '', message: `the file ${shape}` }], opts.file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // uniqueKeys is checked by duplicateKeys (linear); the library's own check is quadratic.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
   const issues: ConfigIssue[] = [];
   const lineOf = (path: readonly PropertyKey[]) => findLine(doc, lines, path);
   const add = (path: readonly PropertyKey[], message: string) => issues.push({ path: pathText(path), message, line: lineOf(path) });
 
   for (const e of doc.errors) issues.push({ path: '', message: `YAML: ${e.message.split('\n')[0]}`, line: e.linePos?.[0]?.line });
+  if (!issues.length) issues.push(...duplicateKeys(doc, lines));
   if (issues.length) throw new ConfigError(issues, opts.file);
 
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // The library refuses an alias bomb ("billion laughs") with a ReferenceError.
+    throw new ConfigError([{ path: '', message: `YAML: ${(e as Error).message} (at most ${MAX_ALIAS_COUNT} alias expansions)` }], opts.file);
+  }
   const envIssues: { path: (string | number)[]; message: string }[] = [];
-  const raw = expandEnv(doc.toJS({ maxAliasCount: 100 }) ?? {}, opts.env ?? process.env, envIssues);
+  const raw = expandEnv(js ?? {}, opts.env ?? process.env, envIssues);
   for (const i of envIssues) add(i.path, i.message);
 
   const top = topSchema.safeParse(raw);
