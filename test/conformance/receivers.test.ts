@@ -23,6 +23,7 @@ const KEY = 'conformance-key-7f3a91';
  */
 const NO_CONFORMANCE: { format: string; reason: string }[] = [
   { format: 'otlp_http', reason: 'exporter only: OTLP is received by the `otlp` receiver type, which has a fixture' },
+  { format: 'debug', reason: 'exporter only: prints what flows through; there is no debug wire format to receive' },
 ];
 
 /**

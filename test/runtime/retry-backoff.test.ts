@@ -19,8 +19,9 @@ afterEach(async () => {
   await sink?.close();
 });
 
-// Scheduling noise allowed above a gap's ideal value on a busy machine.
-const LATE = 250;
+// Scheduling noise allowed above a gap's ideal value on a busy machine: generous, since a broken cap or
+// multiplier shows as seconds, and the precise growth is pinned by test/export/layers.test.ts.
+const LATE = 1000;
 // Arrival times are taken after the body is read; allow this much measurement skew below.
 const EARLY = 15;
 
