@@ -1,7 +1,6 @@
-import { z } from 'zod';
-import type { ExporterDefinition, ItemRefusals, OutboundRequest } from '../types.js';
+import { defineExporter, type ItemRefusals, type OutboundRequest } from '../types.js';
+import { infrasageExporterConfig } from './config.js';
 import { toRecords } from './from-model.js';
-import { MAX_BATCH_RECORDS } from './record.js';
 
 /**
  * InfraSage exporter: records in batches of at most 10,000 to /api/v1/telemetry/batch, with the
@@ -11,16 +10,12 @@ import { MAX_BATCH_RECORDS } from './record.js';
  */
 export const BATCH_PATH = '/api/v1/telemetry/batch';
 
-export const infrasageExporterConfigSchema = {
-  max_batch_records: z.number().int().positive().max(MAX_BATCH_RECORDS).optional(),
-};
-
-export const infrasageExporter: ExporterDefinition = {
+export const infrasageExporter = defineExporter({
   signals: ['metrics', 'logs', 'traces'],
-  configSchema: infrasageExporterConfigSchema,
+  configSchema: infrasageExporterConfig,
   auth: { header: 'x-api-key', required: false },
   encode(data, ctx) {
-    const max = typeof ctx.config['max_batch_records'] === 'number' ? Math.min(ctx.config['max_batch_records'], MAX_BATCH_RECORDS) : MAX_BATCH_RECORDS;
+    const max = ctx.config.max_batch_records;
     const records = toRecords(data, { skipped: (n, reason) => ctx.note?.('skipped', n, reason) });
     const out: OutboundRequest[] = [];
     for (let i = 0; i < records.length; i += max) {
@@ -45,7 +40,7 @@ export const infrasageExporter: ExporterDefinition = {
       return `${parsed.error ? `${String(parsed.error)}: ` : ''}${String(parsed.message ?? '')}`;
     },
   },
-};
+});
 
 function safeJson(text: string): unknown {
   try {

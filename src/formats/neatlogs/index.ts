@@ -3,13 +3,14 @@
  * Mapping and policies: docs/mapping.md#neatlogs.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Telemetry } from '../../model/index.js';
 import { DEFAULT_DECODE_LIMITS } from '../json.js';
 import type { FormatDefinition, HttpReply, ReceiverFailure } from '../types.js';
-import { NEATLOGS_AUTH, NEATLOGS_MAX_REQUEST_BYTES, NEATLOGS_MEDIA_TYPE, NEATLOGS_PATH } from './contract.js';
+import { neatlogsOptions } from './config.js';
+import { neatlogsExporter } from './exporter.js';
+import { NEATLOGS_AUTH, NEATLOGS_MEDIA_TYPE, NEATLOGS_PATH } from './contract.js';
 import { decodeNeatlogsBatch } from './decode.js';
-import { encodeNeatlogs, encodeNeatlogsBodies, neatlogsOptions } from './encode.js';
+import { encodeNeatlogsBodies } from './encode.js';
 
 export function neatlogsReply(): HttpReply {
   return {
@@ -46,17 +47,7 @@ export const neatlogsFormat: FormatDefinition = {
     ],
     errorReply: (failure) => neatlogsErrorReply(failure),
   },
-  exporter: {
-    signals: ['traces'],
-    auth: NEATLOGS_AUTH,
-    configSchema: {
-      /** Workflow name for spans without gen_ai.workflow.name (before falling back to service.name). */
-      default_workflow_name: z.string().min(1).optional(),
-      /** Bytes per request; Neatlogs' documented ceiling is 1 MB. */
-      max_request_bytes: z.number().int().min(4096).max(NEATLOGS_MAX_REQUEST_BYTES).default(NEATLOGS_MAX_REQUEST_BYTES),
-    },
-    encode: encodeNeatlogs,
-  },
+  exporter: neatlogsExporter,
   translate: {
     name: 'neatlogs',
     decode(input: Buffer): Telemetry {
@@ -70,4 +61,6 @@ export const neatlogsFormat: FormatDefinition = {
 
 export default neatlogsFormat;
 export { decodeNeatlogsBatch, decodeNeatlogsObject } from './decode.js';
-export { encodeNeatlogs, encodeNeatlogsBodies, encodeNeatlogsSpan, neatlogsOptions } from './encode.js';
+export { encodeNeatlogs, encodeNeatlogsBodies, encodeNeatlogsSpan } from './encode.js';
+export { neatlogsOptions } from './config.js';
+export { neatlogsExporter } from './exporter.js';

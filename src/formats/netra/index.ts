@@ -2,14 +2,15 @@
  * Netra Bulk Ingest (POST /v1/bulk, gzip NDJSON, Authorization: Bearer, 202).
  * Mapping and policies: docs/mapping.md#netra.
  */
-import { z } from 'zod';
 import type { Telemetry } from '../../model/index.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_DECODE_LIMITS } from '../json.js';
 import type { DecodeResult, FormatDefinition, HttpReply, ReceiverFailure } from '../types.js';
-import { NETRA_AUTH, NETRA_MAX_REQUEST_BYTES, NETRA_MEDIA_TYPE, NETRA_PATH } from './contract.js';
+import { netraOptions } from './config.js';
+import { netraExporter } from './exporter.js';
+import { NETRA_AUTH, NETRA_MEDIA_TYPE, NETRA_PATH } from './contract.js';
 import { decodeNetraNdjson } from './decode.js';
-import { encodeNetra, encodeNetraBodies, netraOptions } from './encode.js';
+import { encodeNetraBodies } from './encode.js';
 
 export function netraReply(result: DecodeResult | undefined): HttpReply {
   const body: Record<string, unknown> = { status: 'accepted', accepted: result?.accepted ?? 0 };
@@ -50,19 +51,7 @@ export const netraFormat: FormatDefinition = {
     ],
     errorReply: (failure) => netraErrorReply(failure),
   },
-  exporter: {
-    signals: ['traces'],
-    auth: NETRA_AUTH,
-    configSchema: {
-      /** `llm_only` (default): only LLM operations are sent; `all`: every span, span_kind set. */
-      span_policy: z.enum(['llm_only', 'all']).default('llm_only'),
-      /** Uncompressed bytes per request; Netra's documented ceiling is 5 MB. */
-      max_request_bytes: z.number().int().min(1024).max(NETRA_MAX_REQUEST_BYTES).default(NETRA_MAX_REQUEST_BYTES),
-      /** gzip level 1 (cheapest) … 9. */
-      compression_level: z.number().int().min(1).max(9).default(1),
-    },
-    encode: encodeNetra,
-  },
+  exporter: netraExporter,
   translate: {
     name: 'netra',
     decode(input: Buffer): Telemetry {
@@ -81,4 +70,6 @@ export const netraFormat: FormatDefinition = {
 
 export default netraFormat;
 export { decodeNetraEvent, decodeNetraNdjson } from './decode.js';
-export { encodeNetraBodies, encodeNetraEvent, encodeNetra, netraOptions } from './encode.js';
+export { encodeNetraBodies, encodeNetraEvent, encodeNetra } from './encode.js';
+export { netraOptions } from './config.js';
+export { netraExporter } from './exporter.js';
