@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OptionsOf } from '../types.js';
-import { MAX_BATCH_RECORDS } from './record.js';
+import { MAX_BATCH_RECORDS } from './contract.js';
 
 /** The `infrasage` exporter's own keys. */
 export const infrasageExporterConfig = {

@@ -5,52 +5,16 @@
 import type { Telemetry } from '../../model/index.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_DECODE_LIMITS } from '../json.js';
-import type { DecodeResult, FormatDefinition, HttpReply, ReceiverFailure } from '../types.js';
+import type { FormatDefinition } from '../types.js';
 import { netraOptions } from './config.js';
-import { netraExporter } from './exporter.js';
-import { NETRA_AUTH, NETRA_MEDIA_TYPE, NETRA_PATH } from './contract.js';
 import { decodeNetraNdjson } from './decode.js';
 import { encodeNetraBodies } from './encode.js';
-
-export function netraReply(result: DecodeResult | undefined): HttpReply {
-  const body: Record<string, unknown> = { status: 'accepted', accepted: result?.accepted ?? 0 };
-  if (result && result.rejected.length) {
-    body.rejected = result.rejected.map((r) => ({ line: r.index + 1, field: r.field, message: r.message }));
-  }
-  return { status: 202, headers: { 'content-type': 'application/json' }, body };
-}
-
-export function netraErrorReply(failure: ReceiverFailure): HttpReply {
-  if (failure.kind === 'backpressure') {
-    // Netra's clients retry 429 and 5xx; 429 with Retry-After is the documented throttle.
-    return {
-      status: 429,
-      headers: { 'content-type': 'application/json', 'retry-after': String(Math.max(1, Math.ceil(failure.retryAfterSeconds))) },
-      body: { error: { code: 'too_many_requests', message: failure.message } },
-    };
-  }
-  const e = failure.error;
-  const error: Record<string, unknown> = { code: e.code ?? e.kind, message: e.message };
-  if (e.field) error.field = e.field;
-  return { status: e.status, headers: { 'content-type': 'application/json' }, body: { error } };
-}
+import { netraExporter } from './exporter.js';
+import { netraReceiver } from './receiver.js';
 
 export const netraFormat: FormatDefinition = {
   type: 'netra',
-  receiver: {
-    auth: NETRA_AUTH,
-    routes: [
-      {
-        method: 'POST',
-        path: NETRA_PATH,
-        signals: ['traces'],
-        mediaTypes: [NETRA_MEDIA_TYPE],
-        decode: (body, _req, limits) => decodeNetraNdjson(body, limits),
-        reply: (result) => netraReply(result),
-      },
-    ],
-    errorReply: (failure) => netraErrorReply(failure),
-  },
+  receiver: netraReceiver,
   exporter: netraExporter,
   translate: {
     name: 'netra',
@@ -63,7 +27,7 @@ export const netraFormat: FormatDefinition = {
       return r.telemetry;
     },
     encode(data: Telemetry): string {
-      return encodeNetraBodies(data, netraOptions({})).map((b) => b.ndjson).join('');
+      return encodeNetraBodies(data, netraOptions()).map((b) => b.ndjson).join('');
     },
   },
 };
@@ -73,3 +37,4 @@ export { decodeNetraEvent, decodeNetraNdjson } from './decode.js';
 export { encodeNetraBodies, encodeNetraEvent, encodeNetra } from './encode.js';
 export { netraOptions } from './config.js';
 export { netraExporter } from './exporter.js';
+export { netraErrorReply, netraReceiver, netraReply } from './receiver.js';

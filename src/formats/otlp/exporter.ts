@@ -11,10 +11,9 @@ import { defineExporter, type AnswerRules, type EncodeContext, type OutboundRequ
 import { otlpHttpExporterConfig, type OtlpHttpExporterOptions } from './config.js';
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from './encode-json.js';
 import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from './encode-proto.js';
-import { JSON_TYPE, PROTOBUF, readPartialSuccess, readStatusMessage } from './responses.js';
+import { JSON_TYPE, OTLP_AUTH, OTLP_RETRYABLE, PROTOBUF, SIGNAL_PATH } from './contract.js';
+import { readPartialSuccess, readStatusMessage } from './responses.js';
 import { splitInHalf } from './split.js';
-
-const SIGNAL_PATH: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
 
 /** The OTLP/HTTP body for one signal of `data`, or undefined when that signal is empty. */
 export function encodeSignal(data: Telemetry, signal: Signal, encoding: 'proto' | 'json'): { body: Uint8Array | string; items: number } | undefined {
@@ -65,9 +64,6 @@ export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext<OtlpHttpExpor
   return out;
 }
 
-/** OTLP/HTTP's retryable statuses; everything else that is not 2xx is permanent. */
-export const OTLP_RETRYABLE: ReadonlySet<number> = new Set([429, 502, 503, 504]);
-
 /**
  * How an OTLP/HTTP server answers: the retryable set above, partial_success in a 2xx (a count,
  * not which items: OTLP does not say), and google.rpc.Status messages in errors.
@@ -85,7 +81,7 @@ export const otlpHttpExporter = defineExporter({
   signals: ['traces', 'metrics', 'logs'],
   configSchema: otlpHttpExporterConfig,
   // api_key, when set, goes out as a bearer token; `headers` carries anything else.
-  auth: { header: 'authorization', scheme: 'Bearer', required: false },
+  auth: OTLP_AUTH,
   encode: encodeOtlpHttp,
   answers: otlpAnswers,
 });

@@ -12,7 +12,7 @@ import { InputError } from '../errors.js';
 import { DEFAULT_DECODE_LIMITS } from '../json.js';
 import type { FormatDefinition, TranslateCodec } from '../types.js';
 import type { Telemetry } from '../../model/index.js';
-import { otlpReceiver } from './contract.js';
+import { otlpReceiver } from './receiver.js';
 import { decodeAnyJson } from './decode-json.js';
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from './encode-json.js';
 import { otlpHttpExporter } from './exporter.js';
@@ -46,5 +46,5 @@ export const otlpHttpFormat: FormatDefinition = {
   exporter: otlpHttpExporter,
 };
 
-export { decodeOtlpRequest } from './contract.js';
+export { decodeOtlpRequest } from './receiver.js';
 export { encodeSignal } from './exporter.js';

@@ -1,8 +1,8 @@
 import { defineExporter, type OutboundRequest } from '../types.js';
 import { remoteWriteExporterConfig } from './config.js';
 import { USER_AGENT } from './contract.js';
-import { encodeWriteRequest } from './encode-request.js';
-import { toSeries, type OutMetadata, type OutSeries } from './from-model.js';
+import { encodeWriteRequest } from './encode-v1.js';
+import { toSeries, type OutMetadata, type OutSeries } from './encode.js';
 import { snappyEncode } from './wire.js';
 
 /**

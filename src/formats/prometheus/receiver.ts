@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { DecodeLimits, DecodeResult, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../types.js';
 import { decodeWriteRequest } from './decode-v1.js';
 import { decodeV2Request } from './decode-v2.js';
-import { toModel } from './to-model.js';
+import { toModel } from './decode.js';
 import { snappyDecode } from './wire.js';
 
 /**
