@@ -12,8 +12,9 @@ import {
 } from '../../model/index.js';
 import type { JsonObject } from '../json.js';
 import {
-  contentAsText, countsOf, metadataOf, modelOf, msFromNano, msFromSeconds, numberOf, readContent, sameValue, truncateUtf8,
+  contentAsText, countsOf, metadataOf, modelOf, msFromNano, msFromSeconds, numberOf, readContent, sameValue,
 } from '../shared/codec-tools.js';
+import { truncateUtf8 } from '../shared/content-truncation.js';
 import {
   FOGLAMP_VERSION, INHERITED_METADATA_KEYS, P, SPAN_KEYS, TRACE_METADATA_KEYS,
   kindFromSpanType, spanTypeFromKind,

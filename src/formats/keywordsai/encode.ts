@@ -13,8 +13,9 @@ import {
 } from '../../model/index.js';
 import type { JsonObject } from '../json.js';
 import {
-  contentAsText, countsOf, metadataOf, modelOf, numberOf, readContent, secondsFromNano, truncateUtf8, type Content,
+  contentAsText, countsOf, metadataOf, modelOf, numberOf, readContent, secondsFromNano, type Content,
 } from '../shared/codec-tools.js';
+import { truncateUtf8 } from '../shared/content-truncation.js';
 import { isoForKeywordsAi } from './time.js';
 import {
   ABSENT_FIELDS, P, STRUCTURED, TOP_LEVEL_TOKENS,

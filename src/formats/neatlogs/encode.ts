@@ -15,9 +15,9 @@ import {
 } from '../../model/index.js';
 import { isObject, type JsonObject } from '../json.js';
 import type { EncodeContext, OutboundRequest } from '../types.js';
-import { genAiMessagesToOpenAi, systemInstructionsToOpenAi } from '../shared/chat-messages.js';
+import { genAiMessagesToOpenAi, systemInstructionsToOpenAi } from '../../model/genai-messages/openai-chat.js';
 import { jsonBytes, truncateJson } from '../shared/content-truncation.js';
-import { aiKindOf } from '../shared/ai-kind.js';
+import { aiKindOf } from '../../model/ai-kind.js';
 import {
   ATTR_ERROR_MESSAGE, ATTR_ERROR_TYPE, ATTR_KIND, ATTR_STATUS, ATTR_TRACE_ID, KEY_KIND, KEY_METRICS, KEY_STATUS,
   NEATLOGS_DEFAULT_MAX_CONTENT_BYTES, NEATLOGS_FALLBACK_WORKFLOW, NEATLOGS_MEDIA_TYPE,

@@ -17,7 +17,7 @@ import {
 } from '../../model/index.js';
 import { isObject, type JsonObject } from '../json.js';
 import type { EncodeContext, OutboundRequest } from '../types.js';
-import { genAiMessagesToOpenAi, genAiToChoices, systemInstructionsToOpenAi } from '../shared/chat-messages.js';
+import { genAiMessagesToOpenAi, genAiToChoices, systemInstructionsToOpenAi } from '../../model/genai-messages/openai-chat.js';
 import { jsonBytes, truncateJson } from '../shared/content-truncation.js';
 import {
   NETRA_ALIAS_PREFIX, NETRA_ATTRIBUTES_NS, NETRA_CONTAINERS, NETRA_DEFAULT_MAX_CONTENT_BYTES, NETRA_MEDIA_TYPE, NETRA_PATH,
@@ -26,7 +26,7 @@ import {
 import type { NetraExporterOptions } from './config.js';
 import { GENERATION_CONFIG_PRIMARY } from './decode.js';
 import { spanEventUuid } from './ids.js';
-import { LLM_OPERATIONS, aiKindOf } from '../shared/ai-kind.js';
+import { LLM_OPERATIONS, aiKindOf } from '../../model/ai-kind.js';
 
 type Note = EncodeContext['note'];
 

@@ -9,10 +9,7 @@
  * the GenAI message). A message it cannot represent makes the whole list unconvertible
  * (`undefined`), and the caller then keeps the vendor's object verbatim as `input.value`.
  */
-import { isObject, type JsonObject } from '../json.js';
-
-export type GenAiPart = { type: string } & Record<string, unknown>;
-export type GenAiMessage = { role: string; parts: GenAiPart[] } & Record<string, unknown>;
+import { isJsonObject as isObject, type GenAiMessage, type GenAiPart, type JsonObject } from './message.js';
 
 /** Choice-level keys of an OpenAI choice other than index/message/finish_reason. */
 const CHOICE_LEVEL_KEYS = new Set(['logprobs']);
