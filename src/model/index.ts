@@ -7,3 +7,4 @@ export * from './build.js';
 export * from "./serialize.js";
 export * from "./batch-ops.js";
 export * from "./clone.js";
+export * from './ai-kind.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { encodeWith } from '../helpers/encode-with.js';
 import { Canonical, GenAI, flattenSpans, newSpan, tracesOf, type Span } from '../../src/model/index.js';
 import { errorOf } from '../helpers/input-error.js';
-import { decodeFoglampBody, decodeFoglampDocument, encodeFoglamp, foglamp } from '../../src/formats/foglamp/index.js';
+import { decodeFoglampBody, decodeFoglampDocument, encodeFoglamp, foglamp, foglampOptions } from '../../src/formats/foglamp/index.js';
 import { FOGLAMP_DOC_EXAMPLE } from './foglamp.fixture.js';
 
 function spans(traces: number, perTrace = 1): Span[] {
@@ -16,7 +17,7 @@ function spans(traces: number, perTrace = 1): Span[] {
 
 describe('foglamp exporter limits', () => {
   it('splits 2,500 traces into 3 requests of at most 1,000 and drops nothing', () => {
-    const reqs = foglamp.exporter!.encode(tracesOf(spans(2500, 2)), { config: { timeout_ms: 1000 } });
+    const reqs = encodeWith(foglamp.exporter!, tracesOf(spans(2500, 2)), { timeout_ms: 1000 });
     expect(reqs).toHaveLength(3);
     const bodies = reqs.map((r) => JSON.parse(r.body as string) as { version: string; traces: { traceId: string; spans: unknown[] }[] });
     expect(bodies.map((b) => b.traces.length)).toEqual([1000, 1000, 500]);
@@ -38,12 +39,12 @@ describe('foglamp exporter limits', () => {
   });
 
   it('honours max_traces_per_request', () => {
-    const reqs = foglamp.exporter!.encode(tracesOf(spans(25)), { config: { timeout_ms: 1000, max_traces_per_request: 10 } });
+    const reqs = encodeWith(foglamp.exporter!, tracesOf(spans(25)), { timeout_ms: 1000, max_traces_per_request: 10 });
     expect(reqs.map((r) => JSON.parse(r.body as string).traces.length)).toEqual([10, 10, 5]);
   });
 
   it('sends nothing for an empty batch', () => {
-    expect(foglamp.exporter!.encode({ traces: [] }, { config: { timeout_ms: 1000 } })).toEqual([]);
+    expect(encodeWith(foglamp.exporter!, { traces: [] }, { timeout_ms: 1000 })).toEqual([]);
   });
 
   it('truncates oversized input/output to max_content_bytes with a visible marker and the truncated flag', () => {
@@ -53,7 +54,7 @@ describe('foglamp exporter limits', () => {
       attributes: { [Canonical.inputValue]: big, [Canonical.outputValue]: 'short' },
     });
     const notes: string[] = [];
-    const reqs = foglamp.exporter!.encode(tracesOf([span]), { config: { timeout_ms: 1000, max_content_bytes: 1000 }, note: (e, n) => notes.push(`${e}:${n}`) });
+    const reqs = encodeWith(foglamp.exporter!, tracesOf([span]), { timeout_ms: 1000, max_content_bytes: 1000 }, (e, n) => notes.push(`${e}:${n}`));
     const out = JSON.parse(reqs[0]!.body as string).traces[0].spans[0];
     expect(Buffer.byteLength(out.input, 'utf8')).toBeLessThanOrEqual(1000);
     expect(out.input).toMatch(/truncated by switchyard/);
@@ -72,7 +73,7 @@ describe('foglamp exporter limits', () => {
   it('truncates chat messages too (as text)', () => {
     const msgs = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'x'.repeat(5000) }] }]);
     const span = newSpan({ traceId: 't', spanId: 's', name: 'n', startTimeUnixNano: 0n, endTimeUnixNano: 1n, attributes: { [GenAI.inputMessages]: msgs } });
-    const out = encodeFoglamp(tracesOf([span]), { maxContentBytes: 200 })[0]!.body.traces[0]!.spans as Record<string, unknown>[];
+    const out = encodeFoglamp(tracesOf([span]), foglampOptions({ max_content_bytes: 200 }))[0]!.body.traces[0]!.spans as Record<string, unknown>[];
     expect(Buffer.byteLength(out[0]!.input as string)).toBeLessThanOrEqual(200);
     expect((out[0]!.metadata as Record<string, unknown>)[Canonical.contentTruncated]).toBe(true);
   });

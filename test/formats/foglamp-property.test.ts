@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AI_SPAN_KINDS, Canonical, GenAI, StatusCode, newSpan, type AnyValue, type Attributes, type Span, type Telemetry,
 } from '../../src/model/index.js';
-import { decodeFoglampDocument, encodeFoglamp } from '../../src/formats/foglamp/index.js';
+import { decodeFoglampDocument, encodeFoglamp, foglampOptions } from '../../src/formats/foglamp/index.js';
 
 // ---------------------------------------------------------------- vendor documents
 
@@ -150,7 +150,7 @@ describe('foglamp property tests', () => {
   it('the encoder never throws and never loses a span, whatever the model holds', () => {
     fc.assert(
       fc.property(telemetry, fc.integer({ min: 1, max: 3 }), (t, max) => {
-        const bodies = encodeFoglamp(t, { maxTracesPerRequest: max, maxContentBytes: 64 });
+        const bodies = encodeFoglamp(t, foglampOptions({ max_traces_per_request: max, max_content_bytes: 64 }));
         const n = bodies.reduce((a, b) => a + b.body.traces.reduce((x, tr) => x + (tr.spans as unknown[]).length, 0), 0);
         expect(n).toBe(t.traces![0]!.scopeSpans[0]!.spans.length);
         for (const b of bodies) expect(b.body.traces.length).toBeLessThanOrEqual(max);

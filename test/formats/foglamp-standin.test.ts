@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeWith } from '../helpers/encode-with.js';
 import { Canonical, GenAI, newSpan, tracesOf, type Span } from '../../src/model/index.js';
 import { HttpTransport } from '../../src/export/http-transport.js';
 import { foglamp } from '../../src/formats/foglamp/index.js';
@@ -53,7 +54,7 @@ describe('foglamp stand-in', () => {
 
   it('receives 2,500 traces from the exporter as 3 valid requests over HTTP', async () => {
     st = await startFoglamp({ apiKey: KEY });
-    const reqs = foglamp.exporter!.encode(tracesOf(spans(2500)), { config: { timeout_ms: 5000 } });
+    const reqs = encodeWith(foglamp.exporter!, tracesOf(spans(2500)), { timeout_ms: 5000 });
     const transport = new HttpTransport({ endpoint: st.url, timeoutMs: 5000, connections: 2, auth: foglamp.exporter!.auth, apiKey: KEY });
     try {
       for (const r of reqs) expect(await transport.send(r)).toEqual({ kind: 'ok' });
@@ -66,7 +67,7 @@ describe('foglamp stand-in', () => {
 
   it('fails N times with the given status and Retry-After, then accepts', async () => {
     st = await startFoglamp({ apiKey: KEY, failTimes: 2, failStatus: 429, retryAfter: '1' });
-    const [req] = foglamp.exporter!.encode(tracesOf(spans(1)), { config: { timeout_ms: 5000 } });
+    const [req] = encodeWith(foglamp.exporter!, tracesOf(spans(1)), { timeout_ms: 5000 });
     const transport = new HttpTransport({ endpoint: st.url, timeoutMs: 5000, connections: 1, auth: foglamp.exporter!.auth, apiKey: KEY });
     try {
       expect(await transport.send(req!)).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 1000 });
@@ -80,7 +81,7 @@ describe('foglamp stand-in', () => {
 
   it('accepts truncated oversized items', async () => {
     st = await startFoglamp({ apiKey: KEY });
-    const [req] = foglamp.exporter!.encode(tracesOf(spans(3)), { config: { timeout_ms: 5000, max_content_bytes: 256 } });
+    const [req] = encodeWith(foglamp.exporter!, tracesOf(spans(3)), { timeout_ms: 5000, max_content_bytes: 256 });
     expect((await post(`${st.url}/ingest`, req!.body as string)).status).toBe(200);
     const span = (st.received[0]!.spans as Record<string, unknown>[])[0]!;
     expect((span.metadata as Record<string, unknown>)[Canonical.contentTruncated]).toBe(true);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeWith } from '../helpers/encode-with.js';
 import {
   Canonical, GenAI, StatusCode, newSpan, tracesOf, flattenSpans,
   type Span, type Telemetry,
@@ -215,7 +216,7 @@ describe('foglamp: receiver contract', () => {
   });
   it('exporter encodes requests for /ingest as JSON with span counts', () => {
     const t = decode(FOGLAMP_DOC_EXAMPLE).telemetry;
-    const reqs = foglamp.exporter!.encode(t, { config: { timeout_ms: 1000 } });
+    const reqs = encodeWith(foglamp.exporter!, t, { timeout_ms: 1000 });
     expect(reqs).toHaveLength(1);
     expect(reqs[0]).toMatchObject({ path: '/ingest', contentType: 'application/json', items: 1 });
     expect(JSON.parse(reqs[0]!.body as string)).toEqual(FOGLAMP_DOC_EXAMPLE);

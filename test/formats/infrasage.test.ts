@@ -1,5 +1,6 @@
 import { answerOf } from '../helpers/answer.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { optionsFor } from '../helpers/encode-with.js';
 import fc from 'fast-check';
 import { InputError } from '../../src/formats/errors.js';
 import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
@@ -19,7 +20,7 @@ const single = (v: unknown, now = NOW) => decodeSingle(Buffer.from(typeof v === 
 const batch = (v: unknown, now = NOW) => decodeBatch(Buffer.from(JSON.stringify(v)), req('/api/v1/telemetry/batch'), DEFAULT_DECODE_LIMITS, now);
 const singleRoute = recv.routes.find((r) => r.path === '/api/v1/telemetry')!;
 const batchRoute = recv.routes.find((r) => r.path === '/api/v1/telemetry/batch')!;
-const ctx = (notes: [string, number, string][] = []): EncodeContext => ({ config: { timeout_ms: 1000 }, note: (e, n, r) => notes.push([e, n, r]) });
+const ctx = (notes: [string, number, string][] = []): EncodeContext => ({ config: optionsFor(infrasage.exporter!, { timeout_ms: 1000 }), note: (e, n, r) => notes.push([e, n, r]) });
 
 function errorBody(fn: () => unknown) {
   try {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { encodeWith } from '../helpers/encode-with.js';
 import { Canonical, GenAI, newSpan, tracesOf, type Span } from '../../src/model/index.js';
 import { errorOf } from '../helpers/input-error.js';
-import { decodeKeywordsAiBody, encodeKeywordsAi, keywordsai } from '../../src/formats/keywordsai/index.js';
+import { decodeKeywordsAiBody, encodeKeywordsAi, keywordsai, keywordsAiOptions } from '../../src/formats/keywordsai/index.js';
 import { KEYWORDSAI_DOC_EXAMPLE } from './keywordsai.fixture.js';
 
 const spans = (n: number, attrs: Record<string, string> = {}): Span[] =>
@@ -9,7 +10,7 @@ const spans = (n: number, attrs: Record<string, string> = {}): Span[] =>
 
 describe('keywordsai exporter limits', () => {
   it('splits 2,500 logs into requests of at most 1,000 (default) and drops nothing', () => {
-    const reqs = keywordsai.exporter!.encode(tracesOf(spans(2500)), { config: { timeout_ms: 1000 } });
+    const reqs = encodeWith(keywordsai.exporter!, tracesOf(spans(2500)), { timeout_ms: 1000 });
     expect(reqs.map((r) => r.items)).toEqual([1000, 1000, 500]);
     const all = reqs.flatMap((r) => JSON.parse(r.body as string) as { span_unique_id: string }[]);
     expect(new Set(all.map((l) => l.span_unique_id)).size).toBe(2500);
@@ -17,16 +18,16 @@ describe('keywordsai exporter limits', () => {
   });
 
   it('honours max_logs_per_request and max_request_bytes', () => {
-    expect(keywordsai.exporter!.encode(tracesOf(spans(25)), { config: { timeout_ms: 1000, max_logs_per_request: 10 } }).map((r) => r.items)).toEqual([10, 10, 5]);
+    expect(encodeWith(keywordsai.exporter!, tracesOf(spans(25)), { timeout_ms: 1000, max_logs_per_request: 10 }).map((r) => r.items)).toEqual([10, 10, 5]);
     const big = spans(10, { [Canonical.inputValue]: 'x'.repeat(3000) });
-    const reqs = keywordsai.exporter!.encode(tracesOf(big), { config: { timeout_ms: 1000, max_request_bytes: 8000 } });
+    const reqs = encodeWith(keywordsai.exporter!, tracesOf(big), { timeout_ms: 1000, max_request_bytes: 8000 });
     expect(reqs.length).toBeGreaterThan(3);
     for (const r of reqs) expect(Buffer.byteLength(r.body as string)).toBeLessThanOrEqual(8000);
     expect(reqs.reduce((n, r) => n + r.items, 0)).toBe(10);
   });
 
   it('sends a single log larger than max_request_bytes alone rather than dropping it', () => {
-    const reqs = encodeKeywordsAi(tracesOf(spans(3, { [Canonical.inputValue]: 'y'.repeat(5000) })), { maxRequestBytes: 2000 });
+    const reqs = encodeKeywordsAi(tracesOf(spans(3, { [Canonical.inputValue]: 'y'.repeat(5000) })), keywordsAiOptions({ max_request_bytes: 2000 }));
     expect(reqs.map((b) => b.logs.length)).toEqual([1, 1, 1]);
   });
 
@@ -36,7 +37,7 @@ describe('keywordsai exporter limits', () => {
       attributes: { [GenAI.inputMessages]: JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: '日本語'.repeat(2000) }] }]), [Canonical.outputValue]: 'ok' },
     });
     const notes: string[] = [];
-    const reqs = keywordsai.exporter!.encode(tracesOf([structured]), { config: { timeout_ms: 1000, max_content_bytes: 500 }, note: (e, n) => notes.push(`${e}:${n}`) });
+    const reqs = encodeWith(keywordsai.exporter!, tracesOf([structured]), { timeout_ms: 1000, max_content_bytes: 500 }, (e, n) => notes.push(`${e}:${n}`));
     const [l] = JSON.parse(reqs[0]!.body as string);
     expect(typeof l.input).toBe('string');
     expect(Buffer.byteLength(l.input)).toBeLessThanOrEqual(500);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AI_SPAN_KINDS, Canonical, GenAI, StatusCode, newSpan, operationFromAiKind, type AnyValue, type Attributes, type Span, type Telemetry,
 } from '../../src/model/index.js';
-import { decodeKeywordsAiDocument, encodeKeywordsAi } from '../../src/formats/keywordsai/index.js';
+import { decodeKeywordsAiDocument, encodeKeywordsAi, keywordsAiOptions } from '../../src/formats/keywordsai/index.js';
 
 // ---------------------------------------------------------------- vendor documents
 
@@ -137,7 +137,7 @@ describe('keywordsai property tests', () => {
   it('decode(encode(model)) gives the model back', () => {
     fc.assert(
       fc.property(telemetryArb, (t) => {
-        const bodies = encodeKeywordsAi(t, { maxLogsPerRequest: 2 });
+        const bodies = encodeKeywordsAi(t, keywordsAiOptions({ max_logs_per_request: 2 }));
         const spans = bodies.flatMap((b) => decodeKeywordsAiDocument(JSON.parse(b.body)).telemetry.traces!.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
         expect(spans).toEqual(t.traces![0]!.scopeSpans[0]!.spans);
       }),
@@ -148,7 +148,7 @@ describe('keywordsai property tests', () => {
   it('every request body is valid JSON within the limits, and no log is lost', () => {
     fc.assert(
       fc.property(telemetryArb, fc.integer({ min: 1, max: 4 }), (t, max) => {
-        const bodies = encodeKeywordsAi(t, { maxLogsPerRequest: max, maxContentBytes: 80 });
+        const bodies = encodeKeywordsAi(t, keywordsAiOptions({ max_logs_per_request: max, max_content_bytes: 80 }));
         let n = 0;
         for (const b of bodies) {
           const arr = JSON.parse(b.body) as unknown[];

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeWith } from '../helpers/encode-with.js';
 import { Canonical, GenAI, newSpan, tracesOf, type Span } from '../../src/model/index.js';
 import { HttpTransport } from '../../src/export/http-transport.js';
 import { keywordsai } from '../../src/formats/keywordsai/index.js';
@@ -53,7 +54,7 @@ describe('keywordsai stand-in', () => {
 
   it('receives every exporter request over HTTP, split by max_logs_per_request', async () => {
     st = await startKeywordsAi({ apiKey: KEY });
-    const reqs = keywordsai.exporter!.encode(tracesOf(spans(2500)), { config: { timeout_ms: 5000 } });
+    const reqs = encodeWith(keywordsai.exporter!, tracesOf(spans(2500)), { timeout_ms: 5000 });
     const transport = new HttpTransport({ endpoint: st.url, timeoutMs: 5000, connections: 2, auth: keywordsai.exporter!.auth, apiKey: KEY });
     try {
       for (const r of reqs) expect(await transport.send(r)).toEqual({ kind: 'ok' });
@@ -67,7 +68,7 @@ describe('keywordsai stand-in', () => {
 
   it('fails N times with the given status, then accepts', async () => {
     st = await startKeywordsAi({ apiKey: KEY, failTimes: 1, failStatus: 503, retryAfter: '2' });
-    const [req] = keywordsai.exporter!.encode(tracesOf(spans(2)), { config: { timeout_ms: 5000, max_content_bytes: 100 } });
+    const [req] = encodeWith(keywordsai.exporter!, tracesOf(spans(2)), { timeout_ms: 5000, max_content_bytes: 100 });
     const transport = new HttpTransport({ endpoint: st.url, timeoutMs: 5000, connections: 1, auth: keywordsai.exporter!.auth, apiKey: KEY });
     try {
       expect(await transport.send(req!)).toMatchObject({ kind: 'retry', status: 503, retryAfterMs: 2000 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/formats/errors.js';
-import { decodeNeatlogsBatch, encodeNeatlogs } from '../../src/formats/neatlogs/index.js';
+import { decodeNeatlogsBatch, neatlogsExporter } from '../../src/formats/neatlogs/index.js';
+import { encodeWith } from '../helpers/encode-with.js';
 import { baseConfig, dropNulls } from './netra.helpers.js';
 
 const RESERVED = new Set(['status', 'error_message', 'error_type', 'trace_id', 'openinference.span.kind']);
@@ -39,7 +40,7 @@ describe('neatlogs property tests', () => {
       fc.property(batch, (b) => {
         const input = JSON.parse(JSON.stringify(b));
         const r = decodeNeatlogsBatch(Buffer.from(JSON.stringify(input)));
-        const out = encodeNeatlogs(r.telemetry, { config: baseConfig });
+        const out = encodeWith(neatlogsExporter, r.telemetry, baseConfig);
         expect(out).toHaveLength(1);
         const body = JSON.parse(out[0]!.body as string);
         if (Array.isArray(input.metrics) && input.metrics.length === 0) delete input.metrics;

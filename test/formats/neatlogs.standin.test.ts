@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Canonical, GenAI, newSpan, tracesOf } from '../../src/model/index.js';
-import { decodeNeatlogsBatch, encodeNeatlogs } from '../../src/formats/neatlogs/index.js';
+import { decodeNeatlogsBatch, neatlogsExporter } from '../../src/formats/neatlogs/index.js';
+import { encodeWith } from '../helpers/encode-with.js';
 import { decodeNetraNdjson } from '../../src/formats/netra/index.js';
 import type { OutboundRequest } from '../../src/formats/types.js';
 import { startNeatlogsStandin, type NeatlogsStandin } from '../standins/neatlogs.js';
@@ -23,7 +24,7 @@ async function send(r: OutboundRequest, headers: Record<string, string> = {}) {
 describe('neatlogs exporter output against the strict stand-in', () => {
   it('doc examples round-tripped through the model are accepted as sent', async () => {
     for (const ex of [NEATLOGS_CURL, NEATLOGS_ERROR]) {
-      const reqs = encodeNeatlogs(decodeNeatlogsBatch(Buffer.from(JSON.stringify(ex))).telemetry, { config: baseConfig });
+      const reqs = encodeWith(neatlogsExporter, decodeNeatlogsBatch(Buffer.from(JSON.stringify(ex))).telemetry, baseConfig);
       for (const r of reqs) {
         const res = await send(r);
         expect(res.status).toBe(202);
@@ -34,7 +35,7 @@ describe('neatlogs exporter output against the strict stand-in', () => {
   });
 
   it('a Netra event bridged to Neatlogs carries model, provider and tokens in attributes and metrics', async () => {
-    const reqs = encodeNeatlogs(decodeNetraNdjson(Buffer.from(NETRA_DOC_EXAMPLE)).telemetry, { config: baseConfig });
+    const reqs = encodeWith(neatlogsExporter, decodeNetraNdjson(Buffer.from(NETRA_DOC_EXAMPLE)).telemetry, baseConfig);
     for (const r of reqs) expect((await send(r)).status).toBe(202);
     const { batch } = standin.received.at(-1)!;
     expect(batch.workflow_name).toBe('summarization-service');
@@ -53,7 +54,7 @@ describe('neatlogs exporter output against the strict stand-in', () => {
       attributes: { [Canonical.spanKind]: 'LLM', [GenAI.outputMessages]: JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'r'.repeat(i === 0 ? 3_000_000 : 100_000) }] }]) },
     }));
     const before = standin.received.length;
-    for (const r of encodeNeatlogs(tracesOf(spans, { 'service.name': 'svc' }), { config: baseConfig })) expect((await send(r)).status).toBe(202);
+    for (const r of encodeWith(neatlogsExporter, tracesOf(spans, { 'service.name': 'svc' }), baseConfig)) expect((await send(r)).status).toBe(202);
     const got = standin.received.slice(before);
     expect(got.length).toBeGreaterThanOrEqual(3);
     for (const g of got) expect(g.bytes).toBeLessThanOrEqual(1_000_000);
@@ -63,7 +64,7 @@ describe('neatlogs exporter output against the strict stand-in', () => {
   });
 
   it('the stand-in enforces the contract', async () => {
-    const [r] = encodeNeatlogs(decodeNeatlogsBatch(Buffer.from(JSON.stringify(NEATLOGS_CURL))).telemetry, { config: baseConfig });
+    const [r] = encodeWith(neatlogsExporter, decodeNeatlogsBatch(Buffer.from(JSON.stringify(NEATLOGS_CURL))).telemetry, baseConfig);
     expect((await send(r!, { 'x-api-key': 'nope' })).status).toBe(401);
     expect((await send(r!, { 'content-type': 'text/plain' })).status).toBe(415);
     const big = await send({ ...r!, body: JSON.stringify({ ...NEATLOGS_CURL, pad: 'x'.repeat(1_000_001) }) });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Canonical, GenAI, StatusCode, newSpan, tracesOf, type Span, type Telemetry } from '../../src/model/index.js';
 import { InputError } from '../../src/formats/errors.js';
-import neatlogs, { decodeNeatlogsBatch, encodeNeatlogs } from '../../src/formats/neatlogs/index.js';
+import neatlogs, { decodeNeatlogsBatch, neatlogsExporter } from '../../src/formats/neatlogs/index.js';
+import { encodeWith } from '../helpers/encode-with.js';
 import { findFormat } from '../../src/formats/registry.js';
 import { TRUNCATION_MARKER_PREFIX } from '../../src/formats/shared/content-truncation.js';
 import { NEATLOGS_CURL, NEATLOGS_ERROR, NEATLOGS_EXAMPLES, NEATLOGS_NESTED_AS_PRINTED, NEATLOGS_PYTHON } from './neatlogs.examples.js';
@@ -16,7 +17,7 @@ function spansOf(t: Telemetry): Span[] {
 }
 
 function encode(t: Telemetry, config: Record<string, unknown> = {}) {
-  return encodeNeatlogs(t, { config: { ...baseConfig, ...config } }).map((r) => ({ req: r, body: JSON.parse(r.body as string) }));
+  return encodeWith(neatlogsExporter, t, { ...baseConfig, ...config }).map((r) => ({ req: r, body: JSON.parse(r.body as string) }));
 }
 
 describe('neatlogs: vendor examples round trip', () => {
@@ -247,7 +248,7 @@ describe('neatlogs: exporter limits', () => {
   it('a 3 MB batch → several requests ≤ 1 MB, one workflow each, nothing dropped', () => {
     const spans = Array.from({ length: 60 }, (_, i) => llm(i, 50_000, i % 2 ? 'a' : 'b'));
     const notes: string[] = [];
-    const reqs = encodeNeatlogs(tracesOf(spans), { config: baseConfig, note: (e, n) => notes.push(`${e}:${n}`) });
+    const reqs = encodeWith(neatlogsExporter, tracesOf(spans), baseConfig, (e, n) => notes.push(`${e}:${n}`));
     expect(reqs.length).toBeGreaterThanOrEqual(4);
     let total = 0;
     const seen = new Set<string>();
@@ -268,7 +269,7 @@ describe('neatlogs: exporter limits', () => {
 
   it('one span with 3 MB of messages arrives truncated and marked, not dropped', () => {
     const notes: string[] = [];
-    const reqs = encodeNeatlogs(tracesOf([llm(1, 3_000_000)]), { config: baseConfig, note: (e, n) => notes.push(`${e}:${n}`) });
+    const reqs = encodeWith(neatlogsExporter, tracesOf([llm(1, 3_000_000)]), baseConfig, (e, n) => notes.push(`${e}:${n}`));
     expect(reqs).toHaveLength(1);
     expect(Buffer.byteLength(reqs[0]!.body as string)).toBeLessThanOrEqual(1_000_000);
     const s = JSON.parse(reqs[0]!.body as string).spans[0];
@@ -282,7 +283,7 @@ describe('neatlogs: exporter limits', () => {
   it('max_content_bytes is configurable; huge attributes are cut to fit too', () => {
     const span = llm(1, 100_000);
     span.attributes['big.custom'] = 'z'.repeat(2_000_000);
-    const reqs = encodeNeatlogs(tracesOf([span]), { config: { ...baseConfig, max_content_bytes: 10_000 } });
+    const reqs = encodeWith(neatlogsExporter, tracesOf([span]), { ...baseConfig, max_content_bytes: 10_000 });
     const s = JSON.parse(reqs[0]!.body as string).spans[0];
     expect(Buffer.byteLength(reqs[0]!.body as string)).toBeLessThanOrEqual(1_000_000);
     expect(Buffer.byteLength(JSON.stringify(s.input))).toBeLessThanOrEqual(10_000);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/formats/errors.js';
-import { decodeNetraNdjson, encodeNetra } from '../../src/formats/netra/index.js';
+import { decodeNetraNdjson, netraExporter } from '../../src/formats/netra/index.js';
+import { encodeWith } from '../helpers/encode-with.js';
 import { baseConfig, dropNulls, gunzipLines } from './netra.helpers.js';
 
 const text = fc.string({ minLength: 1, maxLength: 20 });
@@ -57,7 +58,7 @@ describe('netra property tests', () => {
         const body = input.map((e) => JSON.stringify(e)).join('\n');
         const r = decodeNetraNdjson(Buffer.from(body));
         expect(r.rejected).toEqual([]);
-        const out = encodeNetra(r.telemetry, { config: { ...baseConfig, span_policy: 'all' } }).flatMap(gunzipLines);
+        const out = encodeWith(netraExporter, r.telemetry, { ...baseConfig, span_policy: 'all' }).flatMap(gunzipLines);
         const byId = new Map(out.map((e) => [(e.event_metadata as any).event_id, e]));
         for (const e of input) expect(normalize(byId.get(e.event_metadata.event_id))).toEqual(normalize(e));
         expect(out).toHaveLength(input.length);

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Canonical, GenAI, newSpan, tracesOf } from '../../src/model/index.js';
-import { decodeNetraNdjson, encodeNetra } from '../../src/formats/netra/index.js';
+import { decodeNetraNdjson, netraExporter } from '../../src/formats/netra/index.js';
+import { encodeWith } from '../helpers/encode-with.js';
 import { decodeNeatlogsBatch } from '../../src/formats/neatlogs/index.js';
 import type { OutboundRequest } from '../../src/formats/types.js';
 import { wireBodySync } from '../../src/export/compress.js';
@@ -27,7 +28,7 @@ async function send(r: OutboundRequest, headers: Record<string, string> = {}) {
 
 describe('netra exporter output against the strict stand-in', () => {
   it('the doc example round-tripped through the model is accepted as sent', async () => {
-    const reqs = encodeNetra(decodeNetraNdjson(Buffer.from(NETRA_DOC_EXAMPLE)).telemetry, { config: baseConfig });
+    const reqs = encodeWith(netraExporter, decodeNetraNdjson(Buffer.from(NETRA_DOC_EXAMPLE)).telemetry, baseConfig);
     for (const r of reqs) expect((await send(r)).status).toBe(202);
     expect(dropNulls(standin.events().at(-1))).toEqual(dropNulls(JSON.parse(NETRA_DOC_EXAMPLE)));
   });
@@ -35,8 +36,8 @@ describe('netra exporter output against the strict stand-in', () => {
   it('a Neatlogs batch bridged to Netra (span_policy all) is accepted; llm_only sends only the LLM span', async () => {
     const t = decodeNeatlogsBatch(Buffer.from(JSON.stringify(NEATLOGS_CURL))).telemetry;
     const before = standin.events().length;
-    for (const r of encodeNetra(t, { config: { ...baseConfig, span_policy: 'all' } })) expect((await send(r)).status).toBe(202);
-    for (const r of encodeNetra(t, { config: baseConfig })) expect((await send(r)).status).toBe(202);
+    for (const r of encodeWith(netraExporter, t, { ...baseConfig, span_policy: 'all' })) expect((await send(r)).status).toBe(202);
+    for (const r of encodeWith(netraExporter, t, baseConfig)) expect((await send(r)).status).toBe(202);
     const got = standin.events().slice(before);
     expect(got.map((e) => (e.trace_context as any).span_kind)).toEqual(['workflow', 'llm', 'llm']);
     expect((got[1]!.request as any).prompt).toEqual(NEATLOGS_CURL.spans[1]!.input);
@@ -48,7 +49,7 @@ describe('netra exporter output against the strict stand-in', () => {
       attributes: { [Canonical.spanKind]: 'LLM', [GenAI.inputMessages]: JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'q'.repeat(300_000) }] }]) },
     }));
     const before = standin.received.length;
-    for (const r of encodeNetra(tracesOf(spans), { config: baseConfig })) expect((await send(r)).status).toBe(202);
+    for (const r of encodeWith(netraExporter, tracesOf(spans), baseConfig)) expect((await send(r)).status).toBe(202);
     const got = standin.received.slice(before);
     expect(got.length).toBeGreaterThan(1);
     expect(got.reduce((n, r) => n + r.events.length, 0)).toBe(40);
@@ -56,7 +57,7 @@ describe('netra exporter output against the strict stand-in', () => {
   });
 
   it('the stand-in enforces the contract', async () => {
-    const [r] = encodeNetra(decodeNetraNdjson(Buffer.from(NETRA_DOC_EXAMPLE)).telemetry, { config: baseConfig });
+    const [r] = encodeWith(netraExporter, decodeNetraNdjson(Buffer.from(NETRA_DOC_EXAMPLE)).telemetry, baseConfig);
     expect((await send(r!, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await send(r!, { 'content-type': 'application/json' })).status).toBe(415);
     expect((await send({ ...r!, path: '/v1/other' })).status).toBe(404);

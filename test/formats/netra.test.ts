@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Canonical, GenAI, StatusCode, newSpan, tracesOf, type Attributes, type Span, type Telemetry } from '../../src/model/index.js';
 import { InputError } from '../../src/formats/errors.js';
-import netra, { decodeNetraNdjson, encodeNetra, encodeNetraEvent } from '../../src/formats/netra/index.js';
+import netra, { decodeNetraNdjson, encodeNetraEvent, netraExporter } from '../../src/formats/netra/index.js';
+import { encodeWith } from '../helpers/encode-with.js';
 import { findFormat } from '../../src/formats/registry.js';
 import { TRUNCATION_MARKER_PREFIX } from '../../src/formats/shared/content-truncation.js';
 import { NETRA_CURL_EXAMPLE, NETRA_DOC_EXAMPLE, NETRA_GO_EXAMPLE, NETRA_PYTHON_EXAMPLE } from './netra.examples.js';
@@ -20,7 +21,7 @@ function spansOf(t: Telemetry): Span[] {
 function roundTrip(ndjson: string, config: Record<string, unknown> = {}): Record<string, unknown>[] {
   const r = decode(ndjson);
   expect(r.rejected).toEqual([]);
-  const reqs = encodeNetra(r.telemetry, { config: { ...baseConfig, ...config } });
+  const reqs = encodeWith(netraExporter, r.telemetry, { ...baseConfig, ...config });
   return reqs.flatMap(gunzipLines);
 }
 
@@ -313,7 +314,7 @@ describe('netra: exporter limits and policy', () => {
   it('requests are gzip NDJSON ≤ 5 MB uncompressed; a 12 MB batch is split, nothing dropped', () => {
     const spans = Array.from({ length: 120 }, (_, i) => llmSpan(i, 100_000));
     const notes: string[] = [];
-    const reqs = encodeNetra(tracesOf(spans), { config: baseConfig, note: (e, n) => notes.push(`${e}:${n}`) });
+    const reqs = encodeWith(netraExporter, tracesOf(spans), baseConfig, (e, n) => notes.push(`${e}:${n}`));
     expect(reqs.length).toBeGreaterThanOrEqual(3);
     let total = 0;
     for (const r of reqs) {
@@ -333,7 +334,7 @@ describe('netra: exporter limits and policy', () => {
 
   it('one event with 3 MB of messages is truncated (marked), not dropped', () => {
     const notes: string[] = [];
-    const reqs = encodeNetra(tracesOf([llmSpan(1, 3_000_000)]), { config: { ...baseConfig, max_content_bytes: 1_000_000 }, note: (e, n) => notes.push(`${e}:${n}`) });
+    const reqs = encodeWith(netraExporter, tracesOf([llmSpan(1, 3_000_000)]), { ...baseConfig, max_content_bytes: 1_000_000 }, (e, n) => notes.push(`${e}:${n}`));
     expect(reqs).toHaveLength(1);
     const [ev] = gunzipLines(reqs[0]!);
     expect(uncompressedSize(reqs[0]!)).toBeLessThan(1_100_000);
@@ -342,17 +343,17 @@ describe('netra: exporter limits and policy', () => {
     expect(content).toContain(TRUNCATION_MARKER_PREFIX);
     expect(notes).toContain('truncated:1');
     // a 7 MB event is cut to fit one request even with a large max_content_bytes
-    const big = encodeNetra(tracesOf([llmSpan(2, 7_000_000)]), { config: { ...baseConfig, max_content_bytes: 10_000_000 } });
+    const big = encodeWith(netraExporter, tracesOf([llmSpan(2, 7_000_000)]), { ...baseConfig, max_content_bytes: 10_000_000 });
     expect(uncompressedSize(big[0]!)).toBeLessThanOrEqual(5_000_000);
   });
 
   it('span_policy llm_only skips non-LLM spans (counted); all sends them with span_kind', () => {
     const spans = [llmSpan(1, 10), llmSpan(2, 10, 'TOOL'), llmSpan(3, 10, 'WORKFLOW')];
     const notes: string[] = [];
-    const reqs = encodeNetra(tracesOf(spans), { config: baseConfig, note: (e, n) => notes.push(`${e}:${n}`) });
+    const reqs = encodeWith(netraExporter, tracesOf(spans), baseConfig, (e, n) => notes.push(`${e}:${n}`));
     expect(reqs.flatMap(gunzipLines)).toHaveLength(1);
     expect(notes).toContain('skipped:2');
-    const all = encodeNetra(tracesOf(spans), { config: { ...baseConfig, span_policy: 'all' } }).flatMap(gunzipLines);
+    const all = encodeWith(netraExporter, tracesOf(spans), { ...baseConfig, span_policy: 'all' }).flatMap(gunzipLines);
     expect(all.map((e) => (e.trace_context as any).span_kind)).toEqual(['llm', 'tool', 'workflow']);
     for (const e of all) {
       expect(typeof (e.request as any).model).toBe('object');

@@ -1,5 +1,6 @@
 import { answerOf } from '../helpers/answer.js';
 import { describe, expect, it } from 'vitest';
+import { encodeWith, optionsFor } from '../helpers/encode-with.js';
 import { BackpressureError, InputError } from '../../src/formats/errors.js';
 import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
 import { decodeTracesProto } from '../../src/formats/otlp/decode-proto.js';
@@ -110,7 +111,7 @@ const TELEMETRY: Telemetry = {
 };
 
 function ctx(config: Record<string, unknown> = {}): EncodeContext {
-  return { config: { timeout_ms: 1000, ...config } };
+  return { config: optionsFor(otlpHttpFormat.exporter!, { timeout_ms: 1000, ...config }) };
 }
 
 describe('otlp_http exporter', () => {
@@ -143,7 +144,7 @@ describe('otlp_http exporter', () => {
       ],
     };
     const notes: number[] = [];
-    const out = exporter.encode(data, { config: { timeout_ms: 1000, compression: 'none', max_request_bytes: 2000 }, note: (_e, n) => notes.push(n) });
+    const out = encodeWith(exporter, data, { timeout_ms: 1000, compression: 'none', max_request_bytes: 2000 }, (_e, n) => notes.push(n));
     expect(out.length).toBeGreaterThan(4);
     expect(notes.length).toBeGreaterThan(0);
     for (const r of out) expect((r.body as Uint8Array).length).toBeLessThanOrEqual(2000);
@@ -155,11 +156,11 @@ describe('otlp_http exporter', () => {
     expect(new Set(seen).size).toBe(40);
     expect(seen.filter((x) => x.startsWith('two/c/'))).toHaveLength(15);
     // One span alone over the limit is still sent (the receiver decides), never dropped.
-    const one = exporter.encode(tracesOf([spans[0]!]), { config: { timeout_ms: 1000, max_request_bytes: 10 } });
+    const one = encodeWith(exporter, tracesOf([spans[0]!]), { timeout_ms: 1000, max_request_bytes: 10 });
     expect(one).toHaveLength(1);
     const points = Array.from({ length: 50 }, (_, i) => ({ attributes: { i: BigInt(i) }, timeUnixNano: 1n, value: i }));
     const metrics: Telemetry = { metrics: [{ resource: { attributes: {} }, scopeMetrics: [{ scope: { name: '' }, metrics: [{ name: 'g', data: { type: 'gauge', dataPoints: points } }] }] }] };
-    const m = exporter.encode(metrics, { config: { timeout_ms: 1000, max_request_bytes: 10 } });
+    const m = encodeWith(exporter, metrics, { timeout_ms: 1000, max_request_bytes: 10 });
     expect(m.map((r) => r.items)).toEqual([50]);
   });
 

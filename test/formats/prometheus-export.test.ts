@@ -1,5 +1,6 @@
 import { answerOf } from '../helpers/answer.js';
 import { describe, expect, it } from 'vitest';
+import { optionsFor } from '../helpers/encode-with.js';
 import snappy from 'snappyjs';
 import { prometheusRemoteWrite } from '../../src/formats/prometheus/index.js';
 import { decodeRemoteWrite } from '../../src/formats/prometheus/receiver.js';
@@ -13,7 +14,7 @@ const exp = prometheusRemoteWrite.exporter!;
 const NS = 1_717_000_000_000n * 1_000_000n;
 
 function ctx(extra: Record<string, unknown> = {}, notes: [string, number, string][] = []): EncodeContext {
-  return { config: { timeout_ms: 1000, ...extra }, note: (e, n, r) => notes.push([e, n, r]) };
+  return { config: optionsFor(exp, { timeout_ms: 1000, ...extra }), note: (e, n, r) => notes.push([e, n, r]) };
 }
 
 const model: Telemetry = {

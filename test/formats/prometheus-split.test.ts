@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toSeries } from '../../src/formats/prometheus/from-model.js';
+import { toSeries } from '../../src/formats/prometheus/encode.js';
 import { decodeRemoteWrite } from '../../src/formats/prometheus/receiver.js';
 import type { HistogramDataPoint, Metric, NumberDataPoint, Telemetry } from '../../src/model/index.js';
 import { LIMITS, reqInfo, writeRequestBody, type SeriesSpec } from './prometheus-helpers.js';

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeWith } from '../helpers/encode-with.js';
 import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
 import { prometheusRemoteWrite } from '../../src/formats/prometheus/index.js';
 import { decodeRemoteWrite, type RemoteWriteDecodeResult } from '../../src/formats/prometheus/receiver.js';
@@ -92,7 +93,7 @@ remote_write:
         { name: 'latency', data: { type: 'histogram', aggregationTemporality: Temporality.CUMULATIVE, dataPoints: [{ attributes: {}, timeUnixNano: ns, count: 4, sum: 2, bucketCounts: [1, 2, 1], explicitBounds: [0.1, 1] }] } },
       ] }],
     }] };
-    const reqs = prometheusRemoteWrite.exporter!.encode(t, { config: { timeout_ms: 5000 } });
+    const reqs = encodeWith(prometheusRemoteWrite.exporter!, t, { timeout_ms: 5000 });
     for (const r of reqs) {
       const res = await fetch(`http://127.0.0.1:${prom.port}${r.path}`, { method: 'POST', headers: { 'content-type': r.contentType, ...r.headers }, body: r.body as Uint8Array });
       expect(res.status, await res.text()).toBeLessThan(300);

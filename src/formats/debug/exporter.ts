@@ -1,15 +1,8 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
 import { attributesToJson, countItems, isoFromNano, toJson, type Telemetry } from '../../model/index.js';
+import { debugExporterConfig } from './config.js';
 import { defineExporter, type OutboundRequest, type SendResult, type Transport } from '../types.js';
-
-const schema = {
-  /** basic: one summary line per batch; normal: one line per item; detailed: every field. */
-  verbosity: z.enum(['basic', 'normal', 'detailed']).default('normal'),
-  /** A JSONL file instead of stdout. */
-  path: z.string().optional(),
-};
 
 /**
  * The Collector's debug exporter: prints what flows through, to stdout or a JSONL file. It sees
@@ -17,7 +10,7 @@ const schema = {
  */
 export const debugExporter = defineExporter({
   signals: ['traces', 'metrics', 'logs'],
-  configSchema: schema,
+  configSchema: debugExporterConfig,
   encode(data, ctx) {
     const verbosity = ctx.config.verbosity;
     const items = countItems(data);

@@ -13,20 +13,15 @@ import {
 } from '../../model/index.js';
 import type { JsonObject } from '../json.js';
 import {
-  contentAsText, countsOf, metadataOf, modelOf, msFromNano, msFromSeconds, numberOf, readContent, sameValue, truncateUtf8,
+  contentAsText, countsOf, metadataOf, modelOf, msFromNano, msFromSeconds, numberOf, readContent, sameValue,
 } from '../shared/codec-tools.js';
+import { truncateUtf8 } from '../shared/content-truncation.js';
 import {
-  FOGLAMP_MAX_TRACES, FOGLAMP_VERSION, INHERITED_METADATA_KEYS, P, SPAN_KEYS, TRACE_METADATA_KEYS,
+  FOGLAMP_VERSION, INHERITED_METADATA_KEYS, P, SPAN_KEYS, TRACE_METADATA_KEYS,
   kindFromSpanType, spanTypeFromKind,
 } from './contract.js';
+import { foglampOptions, type FoglampExporterOptions } from './config.js';
 import { TRACE_FIELD_MAP, USAGE_MAP } from './decode.js';
-
-export interface FoglampEncodeOptions {
-  /** Traces per request, 1..1000 (default 1000). */
-  maxTracesPerRequest?: number;
-  /** Cap on each span's input and output, in UTF-8 bytes. */
-  maxContentBytes?: number;
-}
 
 export interface FoglampBatch {
   body: { version: string; traces: JsonObject[] };
@@ -41,7 +36,7 @@ interface TraceChoice {
   metadata?: JsonObject;
 }
 
-export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: FoglampEncodeOptions = {}): { trace: JsonObject; spans: number; truncated: number }[] {
+export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: Pick<FoglampExporterOptions, 'max_content_bytes'> = {}): { trace: JsonObject; spans: number; truncated: number }[] {
   const groups = new Map<string, SpanWithContext[]>();
   for (const s of spans) {
     let g = groups.get(s.span.traceId);
@@ -53,7 +48,7 @@ export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: Fog
     const choice = chooseTraceFields(group);
     let truncated = 0;
     const encoded = group.map((s) => {
-      const r = encodeSpan(s, choice, opts.maxContentBytes);
+      const r = encodeSpan(s, choice, opts.max_content_bytes);
       if (r.truncated) truncated++;
       return r.span;
     });
@@ -73,9 +68,9 @@ export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: Fog
   return out;
 }
 
-/** Encodes a batch into request bodies of at most maxTracesPerRequest traces each. */
-export function encodeFoglamp(data: Telemetry, opts: FoglampEncodeOptions = {}): FoglampBatch[] {
-  const max = Math.min(FOGLAMP_MAX_TRACES, Math.max(1, Math.trunc(opts.maxTracesPerRequest ?? FOGLAMP_MAX_TRACES)));
+/** Encodes a batch into request bodies of at most max_traces_per_request traces each. */
+export function encodeFoglamp(data: Telemetry, opts: FoglampExporterOptions = foglampOptions()): FoglampBatch[] {
+  const max = opts.max_traces_per_request;
   const traces = encodeFoglampTraces(flattenSpans(data.traces ?? []), opts);
   const batches: FoglampBatch[] = [];
   for (let i = 0; i < traces.length; i += max) {

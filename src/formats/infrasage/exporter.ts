@@ -1,7 +1,7 @@
-import { z } from 'zod';
-import type { ExporterDefinition, ItemRefusals, OutboundRequest } from '../types.js';
-import { toRecords } from './from-model.js';
-import { MAX_BATCH_RECORDS } from './record.js';
+import { defineExporter, type ItemRefusals, type OutboundRequest } from '../types.js';
+import { infrasageExporterConfig } from './config.js';
+import { INFRASAGE_AUTH, INFRASAGE_BATCH_PATH, INFRASAGE_MEDIA_TYPE } from './contract.js';
+import { toRecords } from './encode.js';
 
 /**
  * InfraSage exporter: records in batches of at most 10,000 to /api/v1/telemetry/batch, with the
@@ -9,23 +9,17 @@ import { MAX_BATCH_RECORDS } from './record.js';
  * records are dead-lettered (by index into `records`), never retried, since InfraSage refused them
  * as invalid. Other answers follow the generic rule of the exporter layers.
  */
-export const BATCH_PATH = '/api/v1/telemetry/batch';
-
-export const infrasageExporterConfigSchema = {
-  max_batch_records: z.number().int().positive().max(MAX_BATCH_RECORDS).optional(),
-};
-
-export const infrasageExporter: ExporterDefinition = {
+export const infrasageExporter = defineExporter({
   signals: ['metrics', 'logs', 'traces'],
-  configSchema: infrasageExporterConfigSchema,
-  auth: { header: 'x-api-key', required: false },
+  configSchema: infrasageExporterConfig,
+  auth: INFRASAGE_AUTH,
   encode(data, ctx) {
-    const max = typeof ctx.config['max_batch_records'] === 'number' ? Math.min(ctx.config['max_batch_records'], MAX_BATCH_RECORDS) : MAX_BATCH_RECORDS;
+    const max = ctx.config.max_batch_records;
     const records = toRecords(data, { skipped: (n, reason) => ctx.note?.('skipped', n, reason) });
     const out: OutboundRequest[] = [];
     for (let i = 0; i < records.length; i += max) {
       const chunk = records.slice(i, i + max);
-      out.push({ path: BATCH_PATH, contentType: 'application/json', body: JSON.stringify(chunk), items: chunk.length, records: chunk });
+      out.push({ path: INFRASAGE_BATCH_PATH, contentType: INFRASAGE_MEDIA_TYPE, body: JSON.stringify(chunk), items: chunk.length, records: chunk });
     }
     if (out.length > 1) ctx.note?.('split', out.length, `InfraSage batch split into ${out.length} requests of at most ${max} records`);
     return out;
@@ -45,7 +39,7 @@ export const infrasageExporter: ExporterDefinition = {
       return `${parsed.error ? `${String(parsed.error)}: ` : ''}${String(parsed.message ?? '')}`;
     },
   },
-};
+});
 
 function safeJson(text: string): unknown {
   try {

@@ -2,8 +2,11 @@ import { nowNano } from '../../model/index.js';
 import { InputError } from '../errors.js';
 import { parseJsonBody } from '../json.js';
 import type { DecodeLimits, DecodeResult, HttpReply, ItemRejection, ReceiverDefinition, ReceiverFailure, RequestInfo } from '../types.js';
-import { DEFAULT_TYPE, isFailure, MAX_BATCH_RECORDS, TELEMETRY_TYPES, validateRecord, type ValidRecord } from './record.js';
-import { recordsToModel } from './to-model.js';
+import {
+  DEFAULT_TYPE, INFRASAGE_AUTH, INFRASAGE_BATCH_PATH, INFRASAGE_MEDIA_TYPE, INFRASAGE_PATH, INFRASAGE_TYPES_PATH, isFailure,
+  MAX_BATCH_RECORDS, TELEMETRY_TYPES, validateRecord, type ValidRecord,
+} from './contract.js';
+import { recordsToModel } from './decode.js';
 
 /**
  * The InfraSage Ingestion Gateway's write API: single records (refused whole with the vendor's
@@ -62,21 +65,21 @@ function errorReply(failure: ReceiverFailure): HttpReply {
 }
 
 export const infrasageReceiver: ReceiverDefinition = {
-  auth: { header: 'x-api-key', required: false },
+  auth: INFRASAGE_AUTH,
   routes: [
     {
       method: 'POST',
-      path: '/api/v1/telemetry',
+      path: INFRASAGE_PATH,
       signals: ['metrics', 'logs', 'traces'],
-      mediaTypes: ['application/json'],
+      mediaTypes: [INFRASAGE_MEDIA_TYPE],
       decode: (b, req, limits) => decodeSingle(b, req, limits),
       reply: (r) => ({ status: 200, body: { status: 'ok', queued: r?.accepted ?? 0 } }),
     },
     {
       method: 'POST',
-      path: '/api/v1/telemetry/batch',
+      path: INFRASAGE_BATCH_PATH,
       signals: ['metrics', 'logs', 'traces'],
-      mediaTypes: ['application/json'],
+      mediaTypes: [INFRASAGE_MEDIA_TYPE],
       decode: (b, req, limits) => decodeBatch(b, req, limits),
       reply: (r) => ({
         status: 200,
@@ -90,7 +93,7 @@ export const infrasageReceiver: ReceiverDefinition = {
     },
     {
       method: 'GET',
-      path: '/api/v1/telemetry-types',
+      path: INFRASAGE_TYPES_PATH,
       signals: [],
       reply: () => ({ status: 200, body: { types: [...TELEMETRY_TYPES], default: DEFAULT_TYPE } }),
     },

@@ -13,20 +13,16 @@ import {
 } from '../../model/index.js';
 import type { JsonObject } from '../json.js';
 import {
-  contentAsText, countsOf, metadataOf, modelOf, numberOf, readContent, secondsFromNano, truncateUtf8, type Content,
+  contentAsText, countsOf, metadataOf, modelOf, numberOf, readContent, secondsFromNano, type Content,
 } from '../shared/codec-tools.js';
+import { truncateUtf8 } from '../shared/content-truncation.js';
 import { isoForKeywordsAi } from './time.js';
 import {
-  ABSENT_FIELDS, KEYWORDSAI_DEFAULT_MAX_BYTES, KEYWORDSAI_DEFAULT_MAX_LOGS, P, STRUCTURED, TOP_LEVEL_TOKENS,
+  ABSENT_FIELDS, P, STRUCTURED, TOP_LEVEL_TOKENS,
   kindFromLogType, logTypeFromKind, operationFromLogType,
 } from './contract.js';
+import { keywordsAiOptions, type KeywordsAiExporterOptions } from './config.js';
 import { COMPLETION_DETAILS_MAP, PROMPT_DETAILS_MAP, SOFT_FIELDS, USAGE_MAP } from './decode.js';
-
-export interface KeywordsAiEncodeOptions {
-  maxLogsPerRequest?: number;
-  maxRequestBytes?: number;
-  maxContentBytes?: number;
-}
 
 export interface KeywordsAiBatch {
   logs: JsonObject[];
@@ -53,14 +49,13 @@ function traceInfos(spans: readonly SpanWithContext[]): Map<string, TraceInfo> {
   return out;
 }
 
-export function encodeKeywordsAiLogs(spans: readonly SpanWithContext[], opts: KeywordsAiEncodeOptions = {}): { log: JsonObject; truncated: boolean }[] {
+export function encodeKeywordsAiLogs(spans: readonly SpanWithContext[], opts: Pick<KeywordsAiExporterOptions, 'max_content_bytes'> = {}): { log: JsonObject; truncated: boolean }[] {
   const infos = traceInfos(spans);
-  return spans.map((s) => encodeLog(s, infos.get(s.span.traceId)!, opts.maxContentBytes));
+  return spans.map((s) => encodeLog(s, infos.get(s.span.traceId)!, opts.max_content_bytes));
 }
 
-export function encodeKeywordsAi(data: Telemetry, opts: KeywordsAiEncodeOptions = {}): KeywordsAiBatch[] {
-  const maxLogs = Math.max(1, Math.trunc(opts.maxLogsPerRequest ?? KEYWORDSAI_DEFAULT_MAX_LOGS));
-  const maxBytes = Math.max(2, Math.trunc(opts.maxRequestBytes ?? KEYWORDSAI_DEFAULT_MAX_BYTES));
+export function encodeKeywordsAi(data: Telemetry, opts: KeywordsAiExporterOptions = keywordsAiOptions()): KeywordsAiBatch[] {
+  const { max_logs_per_request: maxLogs, max_request_bytes: maxBytes } = opts;
   const logs = encodeKeywordsAiLogs(flattenSpans(data.traces ?? []), opts);
   const batches: KeywordsAiBatch[] = [];
   let cur: string[] = [];

@@ -18,7 +18,7 @@ import {
   DEFAULT_DECODE_LIMITS, asArray, asObject, isObject, join, optString, parseJsonBody, reqNumber, reqString, type JsonObject,
 } from '../json.js';
 import type { DecodeLimits, DecodeResult } from '../types.js';
-import { finishReasonsOf, openAiMessagesToGenAi } from '../shared/chat-messages.js';
+import { finishReasonsOf, openAiMessagesToGenAi } from '../../model/genai-messages/openai-chat.js';
 import {
   ATTR_ERROR_MESSAGE, ATTR_ERROR_TYPE, ATTR_KIND, ATTR_STATUS, ATTR_TRACE_ID, KEY_KIND, KEY_METRICS, KEY_STATUS, PREFIX_BATCH, PREFIX_SPAN,
 } from './contract.js';

@@ -16,33 +16,17 @@ import {
 } from '../../model/index.js';
 import { isObject, type JsonObject } from '../json.js';
 import type { EncodeContext, OutboundRequest } from '../types.js';
-import { genAiMessagesToOpenAi, systemInstructionsToOpenAi } from '../shared/chat-messages.js';
+import { genAiMessagesToOpenAi, systemInstructionsToOpenAi } from '../../model/genai-messages/openai-chat.js';
 import { jsonBytes, truncateJson } from '../shared/content-truncation.js';
-import { aiKindOf } from '../shared/ai-kind.js';
+import { aiKindOf } from '../../model/ai-kind.js';
 import {
   ATTR_ERROR_MESSAGE, ATTR_ERROR_TYPE, ATTR_KIND, ATTR_STATUS, ATTR_TRACE_ID, KEY_KIND, KEY_METRICS, KEY_STATUS,
-  NEATLOGS_DEFAULT_MAX_CONTENT_BYTES, NEATLOGS_FALLBACK_WORKFLOW, NEATLOGS_MAX_REQUEST_BYTES, NEATLOGS_MEDIA_TYPE,
+  NEATLOGS_DEFAULT_MAX_CONTENT_BYTES, NEATLOGS_FALLBACK_WORKFLOW, NEATLOGS_MEDIA_TYPE,
   NEATLOGS_PATH, PREFIX_BATCH, PREFIX_SPAN,
 } from './contract.js';
+import type { NeatlogsExporterOptions } from './config.js';
 import { SUMMARY_METRICS } from './decode.js';
 import { deriveTraceIds } from './trace-ids.js';
-
-export interface NeatlogsEncodeOptions {
-  maxRequestBytes: number;
-  maxContentBytes: number;
-  defaultWorkflowName?: string;
-}
-
-export function neatlogsOptions(config: Record<string, unknown> | undefined): NeatlogsEncodeOptions {
-  const c = config ?? {};
-  const num = (k: string): number | undefined => (typeof c[k] === 'number' && Number.isFinite(c[k]) && (c[k] as number) > 0 ? (c[k] as number) : undefined);
-  const o: NeatlogsEncodeOptions = {
-    maxRequestBytes: Math.min(num('max_request_bytes') ?? NEATLOGS_MAX_REQUEST_BYTES, NEATLOGS_MAX_REQUEST_BYTES),
-    maxContentBytes: num('max_content_bytes') ?? NEATLOGS_DEFAULT_MAX_CONTENT_BYTES,
-  };
-  if (typeof c.default_workflow_name === 'string' && c.default_workflow_name !== '') o.defaultWorkflowName = c.default_workflow_name;
-  return o;
-}
 
 const CONTENT_KEYS = new Set<string>([
   GenAI.inputMessages, GenAI.outputMessages, GenAI.systemInstructions, Canonical.inputValue, Canonical.outputValue, 'input.mime_type', 'output.mime_type',
@@ -50,8 +34,8 @@ const CONTENT_KEYS = new Set<string>([
 
 const nonEmpty = (v: AnyValue | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export function workflowOf(sw: SpanWithContext, opts: NeatlogsEncodeOptions): string {
-  return nonEmpty(sw.span.attributes[GenAI.workflowName]) ?? nonEmpty(sw.resource[GenAI.workflowName]) ?? opts.defaultWorkflowName
+export function workflowOf(sw: SpanWithContext, opts: NeatlogsExporterOptions): string {
+  return nonEmpty(sw.span.attributes[GenAI.workflowName]) ?? nonEmpty(sw.resource[GenAI.workflowName]) ?? opts.default_workflow_name
     ?? nonEmpty(sw.resource[Canonical.serviceName]) ?? NEATLOGS_FALLBACK_WORKFLOW;
 }
 
@@ -60,7 +44,7 @@ export function workflowOf(sw: SpanWithContext, opts: NeatlogsEncodeOptions): st
  * trace it is set (the root span's first, then any span's, then a resource's), else the fallback
  * of its first span. Spans of one trace never go out under two names.
  */
-export function workflowsByTrace(spans: readonly SpanWithContext[], opts: NeatlogsEncodeOptions): Map<string, string> {
+export function workflowsByTrace(spans: readonly SpanWithContext[], opts: NeatlogsExporterOptions): Map<string, string> {
   const found = new Map<string, { name: string; rank: number }>();
   for (const sw of spans) {
     const own = nonEmpty(sw.span.attributes[GenAI.workflowName]);
@@ -193,7 +177,9 @@ function summaries(members: SpanWithContext[]): JsonObject[] {
   return out;
 }
 
-export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOptions, note?: EncodeContext['note']): NeatlogsBody[] {
+export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsExporterOptions, note?: EncodeContext['note']): NeatlogsBody[] {
+  // max_content_bytes is a key every exporter has; 0 or absent means Neatlogs' own default.
+  const maxContentBytes = opts.max_content_bytes || NEATLOGS_DEFAULT_MAX_CONTENT_BYTES;
   const groups = new Map<string, SpanWithContext[]>();
   const spans = flattenSpans(data.traces ?? []);
   const byTrace = workflowsByTrace(spans, opts);
@@ -208,7 +194,7 @@ export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOption
   for (const [workflow, members] of groups) {
     const derived = deriveTraceIds(members.map((m) => ({ id: m.span.spanId, parent: m.span.parentSpanId })));
     const base = Buffer.byteLength(JSON.stringify({ workflow_name: workflow, spans: [], metrics: [] }), 'utf8');
-    const maxSpan = opts.maxRequestBytes - base - SUMMARY_RESERVE - 16;
+    const maxSpan = opts.max_request_bytes - base - SUMMARY_RESERVE - 16;
     let cur: { sw: SpanWithContext; json: JsonObject; text: string }[] = [];
     let size = base + SUMMARY_RESERVE;
     const flush = () => {
@@ -235,8 +221,8 @@ export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOption
       let json = encodeNeatlogsSpan(sw, derived[i]!);
       let text = JSON.stringify(json);
       let bytes = Buffer.byteLength(text, 'utf8');
-      if (bytes > opts.maxContentBytes || bytes > maxSpan) {
-        const t = truncateSpan(json, opts.maxContentBytes, maxSpan);
+      if (bytes > maxContentBytes || bytes > maxSpan) {
+        const t = truncateSpan(json, maxContentBytes, maxSpan);
         if (t) {
           json = t;
           text = JSON.stringify(json);
@@ -248,7 +234,7 @@ export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOption
       const metricBytes = Array.isArray(m) ? jsonBytes(toJson(m)) : 0;
       const batchBytes = Object.keys(sw.span.attributes).some((k) => k.startsWith(PREFIX_BATCH)) ? jsonBytes(Object.fromEntries(Object.entries(sw.span.attributes).filter(([k]) => k.startsWith(PREFIX_BATCH)).map(([k, v]) => [k, toJson(v)]))) : 0;
       const add = bytes + 1 + metricBytes + batchBytes;
-      if (cur.length && size + add > opts.maxRequestBytes) flush();
+      if (cur.length && size + add > opts.max_request_bytes) flush();
       cur.push({ sw, json, text });
       size += add;
     });
@@ -260,9 +246,8 @@ export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOption
   return bodies;
 }
 
-export function encodeNeatlogs(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
-  const opts = neatlogsOptions(ctx.config);
-  return encodeNeatlogsBodies(data, opts, ctx.note).map((b) => ({
+export function encodeNeatlogs(data: Telemetry, ctx: EncodeContext<NeatlogsExporterOptions>): OutboundRequest[] {
+  return encodeNeatlogsBodies(data, ctx.config, ctx.note).map((b) => ({
     path: NEATLOGS_PATH,
     contentType: NEATLOGS_MEDIA_TYPE,
     body: b.text,

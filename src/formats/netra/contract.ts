@@ -15,8 +15,6 @@ export const NETRA_DEFAULT_MAX_CONTENT_BYTES = 1_048_576;
 /** gzip level: 1 is the cheapest that still shrinks JSON 5-10x. */
 export const NETRA_DEFAULT_GZIP_LEVEL = 1;
 
-export type NetraSpanPolicy = 'llm_only' | 'all';
-
 /** Prefix of vendor-only keys in the semantic model. */
 export const NETRA_PREFIX = 'netra.';
 /** `netra.alias.<canonical key>` = the Netra field name used when it was not the primary one. */

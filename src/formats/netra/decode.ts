@@ -24,7 +24,7 @@ import { InputError, fail } from '../errors.js';
 import { asObject, checkJsonShape, isObject, join, optNumber, optObject, optString, typeName, type JsonObject } from '../json.js';
 import type { DecodeLimits, DecodeResult, ItemRejection } from '../types.js';
 import { DEFAULT_DECODE_LIMITS } from '../json.js';
-import { choicesToGenAi, finishReasonsOf, openAiMessagesToGenAi } from '../shared/chat-messages.js';
+import { choicesToGenAi, finishReasonsOf, openAiMessagesToGenAi } from '../../model/genai-messages/openai-chat.js';
 import { NETRA_ALIAS_PREFIX, NETRA_ATTRIBUTES_NS } from './contract.js';
 import { spanIdFrom, traceIdFrom, uuidFrom } from '../shared/derived-ids.js';
 

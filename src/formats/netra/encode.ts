@@ -18,33 +18,16 @@ import {
 } from '../../model/index.js';
 import { isObject, type JsonObject } from '../json.js';
 import type { EncodeContext, OutboundRequest } from '../types.js';
-import { genAiMessagesToOpenAi, genAiToChoices, systemInstructionsToOpenAi } from '../shared/chat-messages.js';
+import { genAiMessagesToOpenAi, genAiToChoices, systemInstructionsToOpenAi } from '../../model/genai-messages/openai-chat.js';
 import { jsonBytes, truncateJson } from '../shared/content-truncation.js';
 import {
-  NETRA_ALIAS_PREFIX, NETRA_ATTRIBUTES_NS, NETRA_CONTAINERS, NETRA_DEFAULT_GZIP_LEVEL, NETRA_DEFAULT_MAX_CONTENT_BYTES,
-  NETRA_MAX_REQUEST_BYTES, NETRA_MEDIA_TYPE, NETRA_PATH, NETRA_PREFIX, type NetraSpanPolicy,
+  NETRA_ALIAS_PREFIX, NETRA_ATTRIBUTES_NS, NETRA_CONTAINERS, NETRA_DEFAULT_MAX_CONTENT_BYTES, NETRA_MEDIA_TYPE, NETRA_PATH,
+  NETRA_PREFIX,
 } from './contract.js';
+import type { NetraExporterOptions } from './config.js';
 import { GENERATION_CONFIG_PRIMARY } from './decode.js';
 import { spanEventUuid } from './ids.js';
-import { LLM_OPERATIONS, aiKindOf } from '../shared/ai-kind.js';
-
-export interface NetraEncodeOptions {
-  spanPolicy: NetraSpanPolicy;
-  maxRequestBytes: number;
-  maxContentBytes: number;
-  gzipLevel: number;
-}
-
-export function netraOptions(config: Record<string, unknown> | undefined): NetraEncodeOptions {
-  const c = config ?? {};
-  const num = (k: string): number | undefined => (typeof c[k] === 'number' && Number.isFinite(c[k]) && (c[k] as number) > 0 ? (c[k] as number) : undefined);
-  return {
-    spanPolicy: c.span_policy === 'all' ? 'all' : 'llm_only',
-    maxRequestBytes: Math.min(num('max_request_bytes') ?? NETRA_MAX_REQUEST_BYTES, NETRA_MAX_REQUEST_BYTES),
-    maxContentBytes: num('max_content_bytes') ?? NETRA_DEFAULT_MAX_CONTENT_BYTES,
-    gzipLevel: typeof c.compression_level === 'number' ? c.compression_level : NETRA_DEFAULT_GZIP_LEVEL,
-  };
-}
+import { LLM_OPERATIONS, aiKindOf } from '../../model/ai-kind.js';
 
 type Note = EncodeContext['note'];
 
@@ -262,7 +245,10 @@ export interface NetraBody {
 }
 
 /** Selects, maps, truncates and packs spans into NDJSON bodies of at most `maxRequestBytes`. */
-export function encodeNetraBodies(data: Telemetry, opts: NetraEncodeOptions, note?: Note): NetraBody[] {
+export function encodeNetraBodies(data: Telemetry, opts: NetraExporterOptions, note?: Note): NetraBody[] {
+  // max_content_bytes is a key every exporter has; 0 or absent means Netra's own default.
+  const maxContentBytes = opts.max_content_bytes || NETRA_DEFAULT_MAX_CONTENT_BYTES;
+  const maxRequestBytes = opts.max_request_bytes;
   const spans = flattenSpans(data.traces ?? []);
   const bodies: NetraBody[] = [];
   let lines: string[] = [];
@@ -277,15 +263,15 @@ export function encodeNetraBodies(data: Telemetry, opts: NetraEncodeOptions, not
     size = 0;
   };
   for (const sw of spans) {
-    if (opts.spanPolicy === 'llm_only' && !isLlmOperation(sw.span.attributes)) {
+    if (opts.span_policy === 'llm_only' && !isLlmOperation(sw.span.attributes)) {
       skipped++;
       continue;
     }
     let ev = encodeNetraEvent(sw);
     let line = JSON.stringify(ev) + '\n';
     let bytes = Buffer.byteLength(line, 'utf8');
-    if (bytes > opts.maxContentBytes || bytes > opts.maxRequestBytes) {
-      const t = truncateEvent(ev, opts);
+    if (bytes > maxContentBytes || bytes > maxRequestBytes) {
+      const t = truncateEvent(ev, maxContentBytes, maxRequestBytes);
       if (t) {
         ev = t;
         truncated++;
@@ -293,7 +279,7 @@ export function encodeNetraBodies(data: Telemetry, opts: NetraEncodeOptions, not
         bytes = Buffer.byteLength(line, 'utf8');
       }
     }
-    if (size + bytes > opts.maxRequestBytes) flush();
+    if (size + bytes > maxRequestBytes) flush();
     lines.push(line);
     records.push(ev);
     size += bytes;
@@ -306,15 +292,15 @@ export function encodeNetraBodies(data: Telemetry, opts: NetraEncodeOptions, not
 }
 
 /** Caps prompt and completion, then the whole event; undefined when nothing had to change. */
-function truncateEvent(ev: JsonObject, opts: NetraEncodeOptions): JsonObject | undefined {
+function truncateEvent(ev: JsonObject, maxContentBytes: number, maxRequestBytes: number): JsonObject | undefined {
   const req = ev.request as JsonObject;
   const res = ev.response as JsonObject;
-  const p = truncateJson(req.prompt, opts.maxContentBytes);
-  const c = truncateJson(res.completion, opts.maxContentBytes);
+  const p = truncateJson(req.prompt, maxContentBytes);
+  const c = truncateJson(res.completion, maxContentBytes);
   let out: JsonObject = ev;
   let changed = p.truncated || c.truncated;
   if (changed) out = { ...ev, request: { ...req, prompt: p.value }, response: { ...res, completion: c.value } };
-  const budget = opts.maxRequestBytes - 1 - 64;
+  const budget = maxRequestBytes - 1 - 64;
   if (jsonBytes(out) > budget) {
     const whole = truncateJson(out, budget);
     if (isObject(whole.value)) out = whole.value;
@@ -325,13 +311,12 @@ function truncateEvent(ev: JsonObject, opts: NetraEncodeOptions): JsonObject | u
   return { ...out, [NETRA_ATTRIBUTES_NS]: { ...extra, [Canonical.contentTruncated]: true } };
 }
 
-export function encodeNetra(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
-  const opts = netraOptions(ctx.config);
-  return encodeNetraBodies(data, opts, ctx.note).map((b) => ({
+export function encodeNetra(data: Telemetry, ctx: EncodeContext<NetraExporterOptions>): OutboundRequest[] {
+  return encodeNetraBodies(data, ctx.config, ctx.note).map((b) => ({
     path: NETRA_PATH,
     contentType: NETRA_MEDIA_TYPE,
     contentEncoding: 'gzip' as const,
-    compressionLevel: opts.gzipLevel,
+    compressionLevel: ctx.config.compression_level,
     body: b.ndjson,
     // No `records`: Netra reports no per-item failures, so holding the event objects alive for
     // the whole send (and its retries) would only cost memory.

@@ -1,81 +1,27 @@
 /**
- * The OTLP/HTTP receiver contract: POST /v1/traces, /v1/metrics, /v1/logs in protobuf or JSON
- * (gzip is undone by the shared machinery before `decode`), 200 with an Export*ServiceResponse
- * in the request's encoding, partial_success when some items were rejected, google.rpc.Status
- * error bodies, and back-pressure as 503 + Retry-After, which OTLP clients retry.
+ * OTLP/HTTP constants from the OpenTelemetry protocol specification: the per-signal paths, the
+ * media types, the statuses a client retries and the bearer-token convention for keys.
  */
-import { InputError, type InputErrorKind } from '../errors.js';
-import type { DecodeLimits, DecodeResult, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../types.js';
 import type { Signal } from '../../model/index.js';
-import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from './decode-json.js';
-import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from './decode-proto.js';
-import { exportResponse, isProtobufType, JSON_TYPE, PROTOBUF, RpcCode, statusReply } from './responses.js';
+import type { AuthSpec } from '../types.js';
 
-type Decoder = (body: Buffer, limits: DecodeLimits) => DecodeResult;
+export const PROTOBUF = 'application/x-protobuf';
+export const JSON_TYPE = 'application/json';
 
-const DECODERS: Record<Signal, { proto: Decoder; json: Decoder }> = {
-  traces: { proto: decodeTracesProto, json: decodeTracesJson },
-  metrics: { proto: decodeMetricsProto, json: decodeMetricsJson },
-  logs: { proto: decodeLogsProto, json: decodeLogsJson },
-};
+/** Media types read as protobuf: the OTLP one, and the IANA `application/protobuf` some clients send. */
+export function isProtobufType(mediaType: string): boolean {
+  return mediaType === PROTOBUF || mediaType === 'application/protobuf';
+}
 
 export const OTLP_MEDIA_TYPES = [PROTOBUF, 'application/protobuf', JSON_TYPE];
 
-/** Decodes one OTLP/HTTP request body by its media type. */
-export function decodeOtlpRequest(signal: Signal, body: Buffer, mediaType: string, limits: DecodeLimits): DecodeResult {
-  if (isProtobufType(mediaType)) return DECODERS[signal].proto(body, limits);
-  if (mediaType === JSON_TYPE) return DECODERS[signal].json(body, limits);
-  throw new InputError('content-type', `content-type ${JSON.stringify(mediaType)} is not supported; use ${PROTOBUF} or ${JSON_TYPE}`, 'unsupported_media_type');
-}
+export const SIGNAL_PATH: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
 
-/** The partial_success error_message: how many, and the first few reasons with their fields. */
-export function partialMessage(result: DecodeResult, unit: string): string {
-  const r = result.rejected;
-  const shown = r.slice(0, 3).map((x) => x.message).join('; ');
-  return `${r.length} ${unit} rejected: ${shown}${r.length > 3 ? `; and ${r.length - 3} more` : ''}`;
-}
+/** OTLP has no auth of its own; when keys are configured, clients send them as a bearer token. */
+export const OTLP_AUTH: AuthSpec = { header: 'authorization', scheme: 'Bearer', required: false };
 
-const UNIT: Record<Signal, string> = { traces: 'spans', metrics: 'data points', logs: 'log records' };
-
-function route(signal: Signal, path: string): RouteDefinition {
-  return {
-    method: 'POST',
-    path,
-    signals: [signal],
-    mediaTypes: OTLP_MEDIA_TYPES,
-    decode: (body, req, limits) => decodeOtlpRequest(signal, body, req.mediaType, limits),
-    reply: (result, req) => {
-      const rejected = result?.rejected.length ?? 0;
-      return exportResponse(signal, rejected, rejected ? partialMessage(result!, UNIT[signal]) : '', req.mediaType);
-    },
-  };
-}
-
-function rpcCodeOf(kind: InputErrorKind): number {
-  switch (kind) {
-    case 'unauthorized': return RpcCode.UNAUTHENTICATED;
-    case 'too_large': return RpcCode.RESOURCE_EXHAUSTED;
-    case 'unsupported_media_type': return RpcCode.UNIMPLEMENTED;
-    case 'not_found': return RpcCode.NOT_FOUND;
-    default: return RpcCode.INVALID_ARGUMENT;
-  }
-}
+/** OTLP/HTTP's retryable statuses; everything else that is not 2xx is permanent. */
+export const OTLP_RETRYABLE: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 /** Status answered when the pipeline pushes back: retried by every OTLP exporter (with Retry-After). */
 export const OTLP_BACKPRESSURE_STATUS = 503;
-
-export function otlpErrorReply(failure: ReceiverFailure, req: RequestInfo): HttpReply {
-  if (failure.kind === 'backpressure') {
-    const seconds = Math.max(1, Math.ceil(failure.retryAfterSeconds));
-    return statusReply(OTLP_BACKPRESSURE_STATUS, RpcCode.UNAVAILABLE, failure.message, req.mediaType, { 'retry-after': String(seconds) });
-  }
-  const e = failure.error;
-  return statusReply(e.status, rpcCodeOf(e.kind), e.message, req.mediaType);
-}
-
-export const otlpReceiver: ReceiverDefinition = {
-  // OTLP has no auth of its own; when keys are configured, clients send them as a bearer token.
-  auth: { header: 'authorization', scheme: 'Bearer', required: false },
-  routes: [route('traces', '/v1/traces'), route('metrics', '/v1/metrics'), route('logs', '/v1/logs')],
-  errorReply: otlpErrorReply,
-};

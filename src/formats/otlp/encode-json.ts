@@ -5,7 +5,10 @@
  * is built by encode-tree.ts; this file says how JSON writes the scalars.
  */
 import type { AnyValue, Attributes, ResourceLogs, ResourceMetrics, ResourceSpans } from '../../model/index.js';
-import { anyValue, attributes, logsTree, metricsTree, tracesTree, type Obj, type WireFlavor } from './encode-tree.js';
+import { logsTree } from './encode-logs.js';
+import { metricsTree } from './encode-metrics.js';
+import { anyValue, attributes, type Obj, type WireFlavor } from './encode-tree.js';
+import { tracesTree } from './encode-traces.js';
 import { toBase64 } from './wire.js';
 
 /**

@@ -5,7 +5,10 @@
  * are. The tree itself is built by encode-tree.ts; this file says how protobuf writes the scalars.
  */
 import type { AnyValue, Attributes, ResourceLogs, ResourceMetrics, ResourceSpans } from '../../model/index.js';
-import { anyValue, attributes, logsTree, metricsTree, tracesTree, type Obj, type WireFlavor } from './encode-tree.js';
+import { logsTree } from './encode-logs.js';
+import { metricsTree } from './encode-metrics.js';
+import { anyValue, attributes, type Obj, type WireFlavor } from './encode-tree.js';
+import { tracesTree } from './encode-traces.js';
 import { otlpTypes } from './proto-loader.js';
 import { fromHex, longOf, longOfNumber } from './wire.js';
 

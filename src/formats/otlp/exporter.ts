@@ -6,27 +6,14 @@
  * (Per-signal `traces_endpoint`-style URLs are not offered: the shared HTTP transport holds one
  * connection pool per exporter endpoint and appends the request path to it.)
  */
-import { z } from 'zod';
 import { countLogRecords, countMetricPoints, countSpans, type Signal, type Telemetry } from '../../model/index.js';
-import type { AnswerRules, EncodeContext, ExporterDefinition, OutboundRequest } from '../types.js';
+import { defineExporter, type AnswerRules, type EncodeContext, type OutboundRequest } from '../types.js';
+import { otlpHttpExporterConfig, type OtlpHttpExporterOptions } from './config.js';
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from './encode-json.js';
 import { encodeLogsProto, encodeMetricsProto, encodeTracesProto } from './encode-proto.js';
-import { JSON_TYPE, PROTOBUF, readPartialSuccess, readStatusMessage } from './responses.js';
+import { JSON_TYPE, OTLP_AUTH, OTLP_RETRYABLE, PROTOBUF, SIGNAL_PATH } from './contract.js';
+import { readPartialSuccess, readStatusMessage } from './responses.js';
 import { splitInHalf } from './split.js';
-
-export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
-
-export const otlpHttpConfigSchema = {
-  encoding: z.enum(['proto', 'json']).default('proto'),
-  compression: z.enum(['gzip', 'none']).default('gzip'),
-  /**
-   * Largest uncompressed body per request; a larger batch is split in halves until it fits
-   * (the Collector's receivers refuse bodies over 20 MiB by default).
-   */
-  max_request_bytes: z.number().int().positive().default(DEFAULT_MAX_REQUEST_BYTES),
-};
-
-const SIGNAL_PATH: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
 
 /** The OTLP/HTTP body for one signal of `data`, or undefined when that signal is empty. */
 export function encodeSignal(data: Telemetry, signal: Signal, encoding: 'proto' | 'json'): { body: Uint8Array | string; items: number } | undefined {
@@ -46,11 +33,9 @@ export function encodeSignal(data: Telemetry, signal: Signal, encoding: 'proto' 
   return undefined;
 }
 
-export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
-  const cfg = ctx.config;
-  const encoding = cfg.encoding === 'json' ? 'json' : 'proto';
-  const gzip = cfg.compression !== 'none';
-  const maxBytes = typeof cfg.max_request_bytes === 'number' ? cfg.max_request_bytes : DEFAULT_MAX_REQUEST_BYTES;
+export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext<OtlpHttpExporterOptions>): OutboundRequest[] {
+  const { encoding, max_request_bytes: maxBytes } = ctx.config;
+  const gzip = ctx.config.compression === 'gzip';
   const out: OutboundRequest[] = [];
   const emit = (signal: Signal, part: Telemetry): void => {
     const enc = encodeSignal(part, signal, encoding);
@@ -79,9 +64,6 @@ export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundReq
   return out;
 }
 
-/** OTLP/HTTP's retryable statuses; everything else that is not 2xx is permanent. */
-export const OTLP_RETRYABLE: ReadonlySet<number> = new Set([429, 502, 503, 504]);
-
 /**
  * How an OTLP/HTTP server answers: the retryable set above, partial_success in a 2xx (a count,
  * not which items: OTLP does not say), and google.rpc.Status messages in errors.
@@ -95,11 +77,11 @@ export const otlpAnswers: AnswerRules = {
   errorText: (body, contentType) => readStatusMessage(body, contentType ?? PROTOBUF),
 };
 
-export const otlpHttpExporter: ExporterDefinition = {
+export const otlpHttpExporter = defineExporter({
   signals: ['traces', 'metrics', 'logs'],
-  configSchema: otlpHttpConfigSchema,
+  configSchema: otlpHttpExporterConfig,
   // api_key, when set, goes out as a bearer token; `headers` carries anything else.
-  auth: { header: 'authorization', scheme: 'Bearer', required: false },
+  auth: OTLP_AUTH,
   encode: encodeOtlpHttp,
   answers: otlpAnswers,
-};
+});

@@ -7,12 +7,21 @@
  * `droppedAttributesCount: 0`, no empty scope `attributes`, no `schemaUrl: ''`), ids are
  * lowercase hex text, an empty parent id is no parent, a log body that is present but empty is
  * `null` while an absent one is `undefined`, and the encoders write back exactly that.
+ *
+ * Files: contract.ts (paths, media types, retryable statuses), config.ts, receiver.ts (routes,
+ * replies, error replies), exporter.ts, responses.ts (response bodies both ways). Codecs are split
+ * by signal as `<direction>-<signal>.ts`: encode-traces.ts, encode-metrics.ts, encode-logs.ts build
+ * each signal's export-request tree; encode-tree.ts holds what they share (any values, attributes,
+ * resource, scope) and encode-json.ts / encode-proto.ts pick the wire flavor. The decoders follow
+ * the same scheme on their side (decode-attributes.ts, decode-shared.ts shared; decode-json.ts and
+ * decode-proto.ts per wire encoding, to be split into decode-traces/-metrics/-logs once the
+ * input-limits work on them has landed, so that the two changes do not collide).
  */
 import { InputError } from '../errors.js';
 import { DEFAULT_DECODE_LIMITS } from '../json.js';
 import type { FormatDefinition, TranslateCodec } from '../types.js';
 import type { Telemetry } from '../../model/index.js';
-import { otlpReceiver } from './contract.js';
+import { otlpReceiver } from './receiver.js';
 import { decodeAnyJson } from './decode-json.js';
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from './encode-json.js';
 import { otlpHttpExporter } from './exporter.js';
@@ -46,5 +55,5 @@ export const otlpHttpFormat: FormatDefinition = {
   exporter: otlpHttpExporter,
 };
 
-export { decodeOtlpRequest } from './contract.js';
+export { decodeOtlpRequest } from './receiver.js';
 export { encodeSignal } from './exporter.js';

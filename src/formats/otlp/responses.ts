@@ -6,15 +6,8 @@
  */
 import type { Signal } from '../../model/index.js';
 import type { HttpReply } from '../types.js';
+import { isProtobufType, JSON_TYPE, PROTOBUF } from './contract.js';
 import { otlpTypes } from './proto-loader.js';
-
-export const PROTOBUF = 'application/x-protobuf';
-export const JSON_TYPE = 'application/json';
-
-/** Media types read as protobuf: the OTLP one, and the IANA `application/protobuf` some clients send. */
-export function isProtobufType(mediaType: string): boolean {
-  return mediaType === PROTOBUF || mediaType === 'application/protobuf';
-}
 
 const REJECTED_FIELD: Record<Signal, { proto: string; json: string }> = {
   traces: { proto: 'rejectedSpans', json: 'rejectedSpans' },

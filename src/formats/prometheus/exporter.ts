@@ -1,7 +1,8 @@
-import { z } from 'zod';
-import type { ExporterDefinition, OutboundRequest } from '../types.js';
-import { encodeWriteRequest } from './encode-request.js';
-import { toSeries, type OutMetadata, type OutSeries } from './from-model.js';
+import { defineExporter, type OutboundRequest } from '../types.js';
+import { remoteWriteExporterConfig } from './config.js';
+import { USER_AGENT } from './contract.js';
+import { encodeWriteRequest } from './encode-v1.js';
+import { toSeries, type OutMetadata, type OutSeries } from './encode.js';
 import { snappyEncode } from './wire.js';
 
 /**
@@ -10,19 +11,6 @@ import { snappyEncode } from './wire.js';
  * is never split). The spec's sender rules (2xx ok; 5xx and 429 retried; other 4xx refused) are
  * the exporter layers' generic rule, so the format adds none of its own.
  */
-export const DEFAULT_PATH = '/api/v1/write';
-export const DEFAULT_MAX_SAMPLES_PER_SEND = 2000;
-export const USER_AGENT = 'Switchyard/0.1.0';
-
-export const exporterConfigSchema = {
-  path: z.string().startsWith('/').optional(),
-  max_samples_per_send: z.number().int().positive().optional(),
-  /** Append the unit (`_seconds`, `_bytes`, …) to metric names, as the OpenTelemetry rules allow. */
-  add_unit_suffix: z.boolean().optional(),
-  /** Send MetricMetadata (type, help, unit) with the series. */
-  send_metadata: z.boolean().optional(),
-};
-
 function chunks(series: OutSeries[], max: number): OutSeries[][] {
   const out: OutSeries[][] = [];
   let cur: OutSeries[] = [];
@@ -51,17 +39,14 @@ function metadataFor(batch: OutSeries[], all: OutMetadata[]): OutMetadata[] {
   return all.filter((m) => [m.family, m.family + '_total', m.family + '_bucket', m.family + '_count', m.family + '_sum'].some((n) => names.has(n)));
 }
 
-export const remoteWriteExporter: ExporterDefinition = {
+export const remoteWriteExporter = defineExporter({
   signals: ['metrics'],
-  configSchema: exporterConfigSchema,
+  configSchema: remoteWriteExporterConfig,
   auth: { header: 'authorization', scheme: 'Bearer', required: false },
   encode(data, ctx) {
-    const cfg = ctx.config;
-    const path = typeof cfg['path'] === 'string' ? cfg['path'] : DEFAULT_PATH;
-    const max = typeof cfg['max_samples_per_send'] === 'number' ? cfg['max_samples_per_send'] : DEFAULT_MAX_SAMPLES_PER_SEND;
-    const sendMetadata = cfg['send_metadata'] !== false;
+    const { path, max_samples_per_send: max, send_metadata: sendMetadata } = ctx.config;
     const { series, metadata } = toSeries(data.metrics ?? [], {
-      addUnitSuffix: cfg['add_unit_suffix'] === true,
+      addUnitSuffix: ctx.config.add_unit_suffix,
       skipped: (n, reason) => ctx.note?.('skipped', n, reason),
     });
     if (series.length === 0) return [];
@@ -79,4 +64,4 @@ export const remoteWriteExporter: ExporterDefinition = {
       items: batch.reduce((n, s) => n + s.samples.length + s.histograms.length, 0),
     }));
   },
-};
+});

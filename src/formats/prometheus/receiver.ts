@@ -4,7 +4,7 @@ import type { DecodeLimits, DecodeResult, HttpReply, ReceiverDefinition, Receive
 import { DecodeBudget, withBudget } from '../decode-budget.js';
 import { decodeWriteRequest } from './decode-v1.js';
 import { decodeV2Request } from './decode-v2.js';
-import { toModel } from './to-model.js';
+import { toModel } from './decode.js';
 import { snappyDecode } from './wire.js';
 
 /**

@@ -12,8 +12,9 @@ import { fail } from '../errors.js';
 import { join, typeName, type JsonObject } from '../json.js';
 import {
   fromGenAiMessages, readGenAiMessages, systemMessageFrom, toGenAiMessages,
-  type Direction, type GenAiMessage,
-} from './chat-messages-checked.js';
+  type Direction,
+} from '../../model/genai-messages/openai-chat-checked.js';
+import type { GenAiMessage } from '../../model/genai-messages/message.js';
 
 // ------------------------------------------------------------------ comparison
 
@@ -287,29 +288,6 @@ export function readContent(attrs: Attributes, dir: Direction, used: Set<string>
 
 export function contentAsText(c: Content): string {
   return 'text' in c ? c.text : JSON.stringify(c.json);
-}
-
-// ------------------------------------------------------------------ truncation
-
-export interface Truncated {
-  text: string;
-  truncated: boolean;
-}
-
-/**
- * Cuts `text` so that its UTF-8 form (marker included) is at most `maxBytes`, on a character
- * boundary, and appends a visible marker saying how much was cut.
- */
-export function truncateUtf8(text: string, maxBytes: number | undefined): Truncated {
-  if (maxBytes === undefined || maxBytes <= 0) return { text, truncated: false };
-  const buf = Buffer.from(text, 'utf8');
-  if (buf.length <= maxBytes) return { text, truncated: false };
-  const marker = (cut: number) => `…[truncated by switchyard: ${cut} of ${buf.length} bytes removed]`;
-  let keep = Math.max(0, maxBytes - Buffer.byteLength(marker(buf.length), 'utf8'));
-  // Step back to a UTF-8 character boundary.
-  while (keep > 0 && keep < buf.length && (buf[keep]! & 0xc0) === 0x80) keep--;
-  const head = buf.subarray(0, keep).toString('utf8');
-  return { text: head + marker(buf.length - keep), truncated: true };
 }
 
 // ------------------------------------------------------------------ attributes

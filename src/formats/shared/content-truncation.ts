@@ -118,3 +118,24 @@ function applyCap(v: unknown, cap: number): unknown {
   }
   return v;
 }
+
+export interface Truncated {
+  text: string;
+  truncated: boolean;
+}
+
+/**
+ * Plain-text truncation (Foglamp, KeywordsAI): cuts `text` so that its UTF-8 form (marker included) is at most `maxBytes`, on a character
+ * boundary, and appends a visible marker saying how much was cut.
+ */
+export function truncateUtf8(text: string, maxBytes: number | undefined): Truncated {
+  if (maxBytes === undefined || maxBytes <= 0) return { text, truncated: false };
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= maxBytes) return { text, truncated: false };
+  const marker = (cut: number) => `${TRUNCATION_MARKER_PREFIX}${cut} of ${buf.length} bytes removed]`;
+  let keep = Math.max(0, maxBytes - Buffer.byteLength(marker(buf.length), 'utf8'));
+  // Step back to a UTF-8 character boundary.
+  while (keep > 0 && keep < buf.length && (buf[keep]! & 0xc0) === 0x80) keep--;
+  const head = buf.subarray(0, keep).toString('utf8');
+  return { text: head + marker(buf.length - keep), truncated: true };
+}

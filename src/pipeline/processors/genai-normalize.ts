@@ -10,8 +10,8 @@ import type { AnyValue, Attributes, Signal, Telemetry } from '../../model/index.
 import { attrString, Canonical, GenAI, intAttr, toNumber } from '../../model/index.js';
 import type { ProcessorDefinition } from '../processor-types.js';
 import { forEachSpan, has, setIfAbsent } from './for-each-span.js';
-import { deriveAiKind, deriveOperation } from './genai-kind.js';
-import { findMessages, findToolDefinitions, finishReasonsOf } from './genai-messages.js';
+import { deriveAiKind, deriveOperation } from '../../model/ai-kind.js';
+import { findMessages, findToolDefinitions, finishReasonsOf } from '../../model/genai-messages/from-attributes.js';
 import { normaliseProvider, providerFromOpenInference } from './genai-provider.js';
 import { normaliseTokens, TOKEN_SOURCES, type TokenOptions } from './genai-tokens.js';
 

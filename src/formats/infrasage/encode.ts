@@ -1,10 +1,10 @@
 import type { Attributes, Telemetry } from '../../model/index.js';
 import { attributesToJson, isoFromNano, nowNano, valueToText } from '../../model/index.js';
-import type { TelemetryType } from './record.js';
-import { TYPE_ATTR } from './to-model.js';
+import type { TelemetryType } from './contract.js';
+import { TYPE_ATTR } from './decode.js';
 
 /**
- * Model → InfraSage records (the inverse of to-model.ts):
+ * Model → InfraSage records (the inverse of decode.ts):
  * - gauge and sum points → `metric` records (or `slo` / `profile` when `infrasage.type` says so);
  * - histogram and summary points → `metric` records the Prometheus way, since InfraSage has no
  *   distribution type: `<name>_count`, `<name>_sum`, then one `<name>_bucket` per bucket with a

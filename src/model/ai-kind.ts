@@ -5,8 +5,8 @@
  * llm.request.type / traceloop.span.kind, Vercel's ai.operationId), then tool keys, then any model
  * key. A span with none of these is not an AI span and gets no kind.
  */
-import type { Attributes } from '../../model/index.js';
-import { aiKindFromOperation, attrString, GenAI, isAiSpanKind, type AiSpanKind } from '../../model/index.js';
+import { attrString, type Attributes } from './attributes.js';
+import { aiKindFromOperation, Canonical, GenAI, isAiSpanKind, operationFromAiKind, type AiSpanKind } from './genai.js';
 
 const LANGFUSE_TYPES: Record<string, AiSpanKind> = {
   GENERATION: 'LLM',
@@ -77,13 +77,23 @@ export function deriveOperation(attrs: Attributes, kind: string | undefined): st
     case 'completion': return 'text_completion';
     case 'embedding': return 'embeddings';
   }
-  switch (kind) {
-    case 'LLM': return 'chat';
-    case 'EMBEDDING': return 'embeddings';
-    case 'RETRIEVER': return 'retrieval';
-    case 'TOOL': return 'execute_tool';
-    case 'AGENT': return 'invoke_agent';
-    case 'WORKFLOW': return 'invoke_workflow';
-    default: return undefined;
-  }
+  return operationFromAiKind(kind);
+}
+
+export const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'completion', 'generate', 'embeddings']);
+
+/**
+ * The AI kind (LLM, TOOL, AGENT, …) from the canonical attributes alone, for the exporters whose
+ * events need one (Netra, Neatlogs): the normalize processor has set `openinference.span.kind`
+ * from `deriveAiKind` where it runs, so an encoder only reads what the model already says.
+ */
+export function aiKindOf(attrs: Attributes): string | undefined {
+  const k = attrs[Canonical.spanKind];
+  if (typeof k === 'string' && k !== '') return k.toUpperCase();
+  const op = attrs[GenAI.operationName];
+  const fromOp = aiKindFromOperation(typeof op === 'string' ? op : undefined);
+  if (fromOp) return fromOp;
+  if (typeof op === 'string' && LLM_OPERATIONS.has(op)) return 'LLM';
+  if (attrs[GenAI.requestModel] !== undefined || attrs[GenAI.responseModel] !== undefined) return 'LLM';
+  return undefined;
 }

@@ -7,20 +7,8 @@
  * OpenLLMetry's `gen_ai.prompt.N.*` / `gen_ai.completion.N.*`, and, failing those, an OpenAI- or
  * Anthropic-shaped JSON request/response in OpenInference's `input.value` / `output.value`.
  */
-import type { AnyValue, Attributes } from '../../model/index.js';
-import { attrString, isKeyValueList, toJson } from '../../model/index.js';
-
-export interface Part {
-  type: string;
-  [k: string]: unknown;
-}
-
-export interface Message {
-  role: string;
-  parts: Part[];
-  name?: string;
-  finish_reason?: string;
-}
+import { attrString, isKeyValueList, toJson, type AnyValue, type Attributes } from '../attributes.js';
+import type { GenAiMessage as Message, GenAiPart as Part } from './message.js';
 
 /** A nested view of flattened keys: numeric segments stay string keys until `indexed` sorts them. */
 interface Node {

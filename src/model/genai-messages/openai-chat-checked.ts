@@ -19,21 +19,9 @@
  * GenAI `uri` part) and refuses whatever it cannot give back. Merging them would change what
  * either pair of codecs writes.
  */
-import { isObject, type JsonObject } from '../json.js';
+import { isJsonObject as isObject, type GenAiMessage, type GenAiPart, type JsonObject } from './message.js';
 
 export type Direction = 'input' | 'output';
-
-export interface GenAiPart {
-  type: string;
-  [k: string]: unknown;
-}
-
-export interface GenAiMessage {
-  role: string;
-  parts: GenAiPart[];
-  name?: string;
-  finish_reason?: string;
-}
 
 const VENDOR_MESSAGE_KEYS = new Set(['role', 'content', 'name', 'tool_calls', 'tool_call_id', 'finish_reason']);
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Attributes, LogRecord, Metric, ResourceLogs, ResourceMetrics, ResourceSpans, Span, Telemetry } from '../../model/index.js';
 import { attributesFromJson, newSpan } from '../../model/index.js';
-import type { ValidRecord } from './record.js';
+import type { ValidRecord } from './contract.js';
 
 /**
  * InfraSage records → model. `service_id` is the resource's `service.name`; `attributes` are the

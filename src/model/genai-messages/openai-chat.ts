@@ -9,11 +9,8 @@
  * the GenAI message). A message it cannot represent makes the whole list unconvertible
  * (`undefined`), and the caller then keeps the vendor's object verbatim as `input.value`.
  */
-import { setOwn } from '../../model/attributes.js';
-import { isObject, type JsonObject } from '../json.js';
-
-export type GenAiPart = { type: string } & Record<string, unknown>;
-export type GenAiMessage = { role: string; parts: GenAiPart[] } & Record<string, unknown>;
+import { setOwn } from '../attributes.js';
+import { isJsonObject as isObject, type GenAiMessage, type GenAiPart, type JsonObject } from './message.js';
 
 /** Choice-level keys of an OpenAI choice other than index/message/finish_reason. */
 const CHOICE_LEVEL_KEYS = new Set(['logprobs']);

@@ -1,5 +1,13 @@
 import { nanoFromIso } from '../../model/index.js';
 import { isObject } from '../json.js';
+import type { AuthSpec } from '../types.js';
+
+/** The Ingestion Gateway's routes, media type and key header (vendor-apis InfraSage document). */
+export const INFRASAGE_PATH = '/api/v1/telemetry';
+export const INFRASAGE_BATCH_PATH = '/api/v1/telemetry/batch';
+export const INFRASAGE_TYPES_PATH = '/api/v1/telemetry-types';
+export const INFRASAGE_MEDIA_TYPE = 'application/json';
+export const INFRASAGE_AUTH: AuthSpec = { header: 'x-api-key', required: false };
 
 /**
  * One InfraSage telemetry record and its validation, per the Ingestion Gateway document. Each

@@ -1,5 +1,5 @@
 import { promTypes } from './proto.js';
-import type { OutMetadata, OutSeries } from './from-model.js';
+import type { OutMetadata, OutSeries } from './encode.js';
 import { writeDouble, Writer } from './wire.js';
 
 /**
