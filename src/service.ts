@@ -13,6 +13,8 @@ import type { BatchConfig, ExporterConfig, SwitchyardConfig } from './pipeline/c
 import { join } from 'node:path';
 import { PipelineGraph, type PipelineRuntime } from './pipeline/graph.js';
 import { makeRouteHandler } from './server/receiver-handler.js';
+import { startGrpcListeners, type GrpcListeners } from './server/grpc-server.js';
+import { servesHttp } from './formats/otlp/grpc-config.js';
 import { localTelemetry, mountTelemetryRoutes, type ServiceState, type TelemetryProvider } from './server/telemetry-routes.js';
 import { VERSION } from './version.js';
 
@@ -37,6 +39,8 @@ export interface RunningService {
   metrics: SelfMetrics;
   telemetry: TelemetryProvider;
   exporters: Map<string, Exporter>;
+  /** The OTLP/gRPC listeners (receivers with `protocols.grpc`). */
+  grpc: GrpcListeners;
   /** Stop accepting, drain exporters within the deadline, close everything. */
   shutdown(deadlineMs?: number): Promise<void>;
 }
@@ -94,6 +98,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   for (const r of config.receivers.values()) {
     if (!usedReceivers.has(r.id)) continue;
     const def = catalog.receivers.get(r.type)!;
+    if (!servesHttp(r.config)) continue;
     const app = appFor(r.config.endpoint);
     receiverEndpoints.set(r.id, normaliseEndpoint(r.config.endpoint));
     for (const route of def.routes) {
@@ -117,6 +122,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   if (telemetryEndpoint) mountTelemetryRoutes(appFor(telemetryEndpoint), telemetry);
 
   const servers = new Map<string, { server: ServerType; host: string; port: number }>();
+  let grpc: GrpcListeners | undefined;
   try {
     for (const [endpoint, app] of apps) {
       const { host, port } = splitEndpoint(endpoint);
@@ -125,6 +131,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       servers.set(endpoint, { server, host, port: addr.port });
       logger.info({ endpoint: `${host}:${addr.port}` }, 'listening');
     }
+    grpc = await startGrpcListeners(config, usedReceivers, deps);
   } catch (e) {
     for (const s of servers.values()) s.server.close();
     await Promise.all([...exporters.values()].map((x) => x.shutdown(0)));
@@ -146,6 +153,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
     metrics,
     telemetry,
     exporters,
+    grpc,
     async shutdown(deadlineMs = config.service.shutdown_timeout) {
       if (state === 'draining' || state === 'stopped') return;
       state = 'draining';
@@ -153,7 +161,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       // Receivers stop first; a telemetry-only listener stays up so /healthz reports the drain.
       const receiving = new Set(receiverEndpoints.values());
       const [first, last] = [[...servers].filter(([ep]) => receiving.has(ep)), [...servers].filter(([ep]) => !receiving.has(ep))];
-      await Promise.all(first.map(([, s]) => closeServer(s.server)));
+      await Promise.all([...first.map(([, s]) => closeServer(s.server)), grpc.close(deadlineMs)]);
       const left = Math.max(0, deadlineMs - (Date.now() - started));
       await Promise.all([...exporters.values()].map((e) => e.shutdown(left)));
       for (const p of pipelines) for (const { processor } of p.processors) await processor.shutdown?.();

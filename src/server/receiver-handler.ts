@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { BackpressureError, InputError } from '../formats/errors.js';
-import type { DecodeLimits, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../formats/types.js';
+import type { DecodeLimits, DecodeResult, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../formats/types.js';
 import type { Logger } from '../observe/logger.js';
 import type { SelfMetrics } from '../observe/self-metrics.js';
 import type { PipelineGraph } from '../pipeline/graph.js';
@@ -69,9 +69,7 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
         if (!deps.graph.canAccept(r.id, raw.length)) throw new BackpressureError('an exporter queue is full', 1);
         const body = await decodeContent(raw, headers['content-encoding'], bodyLimits.maxDecompressedBytes);
         const result = route.decode(body, info, limits);
-        const routed = await deps.graph.consume(r.id, result.telemetry, body.length);
-        for (const [signal, n] of routed) deps.metrics.receiverAccepted.inc({ receiver: r.id, signal }, n);
-        if (result.rejected.length) deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'invalid' }, result.rejected.length);
+        await deliverDecoded(r.id, deps, result, body.length);
         reply = route.reply(result, info);
       }
     } catch (e) {
@@ -85,22 +83,38 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
   };
 }
 
-function failureReply(e: unknown, r: ReceiverRuntime, info: RequestInfo, deps: HandlerDeps, log: Logger): HttpReply {
+/**
+ * The acknowledge-after-queue step every transport (HTTP, gRPC) shares: resolves only once the
+ * decoded data is in every target exporter's queue, and counts what was accepted and refused.
+ */
+export async function deliverDecoded(receiverId: string, deps: HandlerDeps, result: DecodeResult, bytes: number): Promise<void> {
+  const routed = await deps.graph.consume(receiverId, result.telemetry, bytes);
+  for (const [signal, n] of routed) deps.metrics.receiverAccepted.inc({ receiver: receiverId, signal }, n);
+  if (result.rejected.length) deps.metrics.receiverRefused.inc({ receiver: receiverId, reason: 'invalid' }, result.rejected.length);
+}
+
+/** What went wrong, in the form every protocol's error answer is built from (and counted). */
+export function classifyFailure(e: unknown, receiverId: string, deps: HandlerDeps, log: Logger): ReceiverFailure {
   let failure: ReceiverFailure;
   if (e instanceof InputError) {
     failure = { kind: 'input', error: e };
-    deps.metrics.receiverRefused.inc({ receiver: r.id, reason: e.kind });
+    deps.metrics.receiverRefused.inc({ receiver: receiverId, reason: e.kind });
     // The message names the field; it never contains header values, so it is safe to log.
     log.debug({ status: e.status, field: e.field, message: e.message }, 'request refused');
   } else if (e instanceof BackpressureError) {
     failure = { kind: 'backpressure', message: e.message, retryAfterSeconds: e.retryAfterSeconds };
-    deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'backpressure' });
+    deps.metrics.receiverRefused.inc({ receiver: receiverId, reason: 'backpressure' });
   } else {
     // Unexpected: treated as transient (a client retry is safe; nothing was acknowledged), never 500.
     log.error({ err: (e as Error)?.message, stack: (e as Error)?.stack }, 'unexpected error while receiving');
     failure = { kind: 'backpressure', message: 'temporary internal failure, retry later', retryAfterSeconds: 1 };
-    deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'internal' });
+    deps.metrics.receiverRefused.inc({ receiver: receiverId, reason: 'internal' });
   }
+  return failure;
+}
+
+function failureReply(e: unknown, r: ReceiverRuntime, info: RequestInfo, deps: HandlerDeps, log: Logger): HttpReply {
+  const failure = classifyFailure(e, r.id, deps, log);
   const reply = r.definition.errorReply(failure, info);
   if (failure.kind === 'backpressure') {
     reply.headers = { 'retry-after': String(failure.retryAfterSeconds), ...(reply.headers ?? {}) };

@@ -1,6 +1,5 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes as OtelAttributes } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import type { ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter as LogsHttp } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as LogsProto } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter as MetricsHttp } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -13,11 +12,11 @@ import { LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter, type 
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics as SdkResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../src/formats/otlp/decode-json.js';
 import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from '../../src/formats/otlp/decode-proto.js';
 import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
-import { flattenSpans, type ResourceLogs, type ResourceMetrics, type Telemetry } from '../../src/model/index.js';
+import { flattenSpans, type ResourceLogs, type ResourceMetrics } from '../../src/model/index.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
+import { decodeArrived, RICH_ATTRS, tee } from '../helpers/otlp-roundtrip.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
 
 /**
@@ -27,49 +26,6 @@ import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js
  */
 type Enc = 'proto' | 'json';
 const CASES: [Enc, Enc][] = [['proto', 'proto'], ['json', 'json'], ['proto', 'json'], ['json', 'proto']];
-
-/** Keeps a copy of what the SDK exports (the very objects its OTLP exporter serialises). */
-function tee<T>(inner: { export(items: T, cb: (r: ExportResult) => void): void; shutdown(): Promise<void>; forceFlush?(): Promise<void> }, copies: T[]) {
-  return {
-    export(items: T, cb: (r: ExportResult) => void) {
-      copies.push(items);
-      inner.export(items, cb);
-    },
-    shutdown: () => inner.shutdown(),
-    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
-  };
-}
-
-function decodeArrived(cap: CaptureServer, path: string): Telemetry[] {
-  return cap.requests.filter((r) => r.path === path).map((r) => {
-    const json = String(r.headers['content-type']).includes('json');
-    const fn = {
-      '/v1/traces': json ? decodeTracesJson : decodeTracesProto,
-      '/v1/metrics': json ? decodeMetricsJson : decodeMetricsProto,
-      '/v1/logs': json ? decodeLogsJson : decodeLogsProto,
-    }[path]!;
-    const res = fn(r.body, DEFAULT_DECODE_LIMITS);
-    expect(res.rejected).toEqual([]);
-    return res.telemetry;
-  });
-}
-
-const RICH_ATTRS: OtelAttributes = {
-  'str': 'hello ✓',
-  'empty.str': '',
-  'int': 42,
-  'neg.int': -7,
-  'big.int': 9007199254740991,
-  'double': 3.25,
-  'bool.t': true,
-  'bool.f': false,
-  'arr.str': ['a', 'b'],
-  'arr.int': [1, 2, 3],
-  'arr.double': [1.5, 2.5],
-  'arr.bool': [true, false],
-  'gen_ai.request.model': 'gpt-4o',
-  'gen_ai.usage.input_tokens': 1200,
-};
 
 describe.each(CASES)('OTel SDK (%s) → Switchyard → otlp_http (%s)', (sdkEnc, outEnc) => {
   let cap: CaptureServer;

@@ -9,6 +9,7 @@ import type { DecodeLimits, DecodeResult, HttpReply, ReceiverDefinition, Receive
 import type { Signal } from '../../model/index.js';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from './decode-json.js';
 import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from './decode-proto.js';
+import { otlpProtocolsShape } from './grpc-config.js';
 import { exportResponse, isProtobufType, JSON_TYPE, PROTOBUF, RpcCode, statusReply } from './responses.js';
 
 type Decoder = (body: Buffer, limits: DecodeLimits) => DecodeResult;
@@ -74,6 +75,8 @@ export function otlpErrorReply(failure: ReceiverFailure, req: RequestInfo): Http
 }
 
 export const otlpReceiver: ReceiverDefinition = {
+  // `protocols: { grpc, http }` in the Collector's form; the gRPC half is src/server/grpc-server.ts.
+  configSchema: otlpProtocolsShape,
   // OTLP has no auth of its own; when keys are configured, clients send them as a bearer token.
   auth: { header: 'authorization', scheme: 'Bearer', required: false },
   routes: [route('traces', '/v1/traces'), route('metrics', '/v1/metrics'), route('logs', '/v1/logs')],

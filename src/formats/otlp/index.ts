@@ -16,6 +16,7 @@ import { otlpReceiver } from './contract.js';
 import { decodeAnyJson } from './decode-json.js';
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from './encode-json.js';
 import { otlpHttpExporter } from './exporter.js';
+import { otlpGrpcExporter } from './grpc-exporter.js';
 
 export const otlpJsonCodec: TranslateCodec = {
   name: 'otlp-json',
@@ -38,6 +39,7 @@ export const otlpJsonCodec: TranslateCodec = {
 export const otlpFormat: FormatDefinition = {
   type: 'otlp',
   receiver: otlpReceiver,
+  exporter: otlpGrpcExporter,
   translate: otlpJsonCodec,
 };
 

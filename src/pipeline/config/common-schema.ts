@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../../util/duration.js';
 import { parseByteSize } from '../../util/size.js';
+import { receiverTlsSchema } from './tls-schema.js';
 
 /** A duration: `200ms`, `5s`, `1m`, or a number of milliseconds. Parsed to milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -36,6 +37,8 @@ export const receiverBaseShape = {
   max_json_depth: z.number().int().min(2).max(10_000).default(64),
   max_string_length: byteSize.default(16 * 1024 * 1024),
   max_items_per_request: z.number().int().min(1).default(100_000),
+  /** Serve this endpoint over TLS (mTLS with client_ca_file). */
+  tls: receiverTlsSchema,
 };
 
 export const retrySchema = z

@@ -6,6 +6,7 @@ import { type ComponentCatalog, defaultCatalog, receiverSignals } from '../compo
 import { exporterBaseShape, receiverBaseShape, duration, hostPort } from './common-schema.js';
 import { ConfigError, type ConfigIssue, pathText } from './errors.js';
 import { expandEnv } from './expand-env.js';
+import { foldHttpProtocol, grpcConfigOf, servesHttp } from '../../formats/otlp/grpc-config.js';
 import type { ComponentConfig, ExporterConfig, PipelineConfig, ReceiverConfig, SwitchyardConfig } from './model.js';
 
 const ID_RE = /^([a-z][a-z0-9_]*)(?:\/([^\s/]+))?$/;
@@ -91,7 +92,11 @@ export function parseConfig(text: string, opts: LoadOptions = {}): SwitchyardCon
     }
     const parsed = z.strictObject({ ...receiverBaseShape, ...(def.configSchema ?? {}) }).safeParse(body ?? {});
     if (!parsed.success) parsed.error.issues.forEach((i) => addZodIssue(add, ['receivers', id], i));
-    else receivers.set(id, { id, type, config: parsed.data as ReceiverConfig });
+    else {
+      const c = parsed.data as ReceiverConfig;
+      for (const [p, m] of foldHttpProtocol(c, (body ?? {}) as Record<string, unknown>)) add(['receivers', id, ...p], m);
+      receivers.set(id, { id, type, config: c });
+    }
   }
 
   const exporters = new Map<string, ComponentConfig<ExporterConfig>>();
@@ -178,7 +183,10 @@ function checkRouteClaims(
   add: (path: readonly PropertyKey[], message: string) => void,
 ): void {
   const claims = new Map<string, string>();
+  const httpEndpoints = new Set<string>();
   for (const r of receivers.values()) {
+    if (!servesHttp(r.config)) continue;
+    httpEndpoints.add(normaliseEndpoint(r.config.endpoint));
     const def = catalog.receivers.get(r.type)!;
     for (const route of def.routes) {
       const key = `${normaliseEndpoint(r.config.endpoint)} ${route.method} ${route.path}`;
@@ -187,6 +195,18 @@ function checkRouteClaims(
         add(['receivers', r.id, 'endpoint'], `${route.method} ${route.path} on ${r.config.endpoint} is already served by receiver "${owner}"`);
       } else claims.set(key, r.id);
     }
+  }
+  // A gRPC listener is a listener of its own: it cannot share a port with HTTP or another gRPC one.
+  const grpcOwners = new Map<string, string>();
+  for (const r of receivers.values()) {
+    const g = grpcConfigOf(r.config);
+    if (!g) continue;
+    const ep = normaliseEndpoint(g.endpoint);
+    const at = ['receivers', r.id, 'protocols', 'grpc', 'endpoint'];
+    if (ep.endsWith(':0')) continue; // port 0: each listener gets a port of its own
+    if (httpEndpoints.has(ep)) add(at, `${g.endpoint} is already an HTTP endpoint; gRPC needs its own port`);
+    else if (grpcOwners.has(ep)) add(at, `${g.endpoint} is already the gRPC endpoint of receiver "${grpcOwners.get(ep)}"`);
+    else grpcOwners.set(ep, r.id);
   }
 }
 
