@@ -15,6 +15,8 @@ import { PipelineGraph, type PipelineRuntime } from './pipeline/graph.js';
 import { makeRouteHandler } from './server/receiver-handler.js';
 import { startGrpcListeners, type GrpcListeners } from './server/grpc-server.js';
 import { servesHttp } from './formats/otlp/grpc-config.js';
+import { httpsServe } from './server/tls-listener.js';
+import type { ReceiverTls } from './pipeline/config/tls-schema.js';
 import { localTelemetry, mountTelemetryRoutes, type ServiceState, type TelemetryProvider } from './server/telemetry-routes.js';
 import { VERSION } from './version.js';
 
@@ -95,12 +97,14 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   const deps = { graph, metrics, logger, accepting: () => state === 'running' };
   const usedReceivers = new Set(config.service.pipelines.flatMap((p) => p.receivers));
   const receiverEndpoints = new Map<string, string>();
+  const endpointTls = new Map<string, ReceiverTls>();
   for (const r of config.receivers.values()) {
     if (!usedReceivers.has(r.id)) continue;
     const def = catalog.receivers.get(r.type)!;
     if (!servesHttp(r.config)) continue;
     const app = appFor(r.config.endpoint);
     receiverEndpoints.set(r.id, normaliseEndpoint(r.config.endpoint));
+    if (r.config.tls) endpointTls.set(normaliseEndpoint(r.config.endpoint), r.config.tls as ReceiverTls);
     for (const route of def.routes) {
       const handler = makeRouteHandler({ id: r.id, definition: def, config: r.config }, route, deps);
       if (route.method === 'GET') app.get(route.path, handler);
@@ -126,7 +130,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   try {
     for (const [endpoint, app] of apps) {
       const { host, port } = splitEndpoint(endpoint);
-      const server = await listen(app, host, port);
+      const server = await listen(app, host, port, endpointTls.get(endpoint), logger);
       const addr = server.address() as AddressInfo;
       servers.set(endpoint, { server, host, port: addr.port });
       logger.info({ endpoint: `${host}:${addr.port}` }, 'listening');
@@ -143,7 +147,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
     const s = servers.get(normaliseEndpoint(endpoint));
     if (!s) throw new Error(`no listener on ${endpoint}`);
     const h = s.host.includes(':') ? `[${s.host}]` : s.host;
-    return { host: s.host, port: s.port, url: `http://${h}:${s.port}` };
+    return { host: s.host, port: s.port, url: `${endpointTls.has(normaliseEndpoint(endpoint)) ? 'https' : 'http'}://${h}:${s.port}` };
   };
 
   return {
@@ -208,9 +212,11 @@ function closeServer(server: ServerType): Promise<void> {
   });
 }
 
-function listen(app: Hono, host: string, port: number): Promise<ServerType> {
+function listen(app: Hono, host: string, port: number, tls: ReceiverTls | undefined, logger: Logger): Promise<ServerType> {
+  const https = tls && httpsServe(tls, (message) => logger.warn({ endpoint: `${host}:${port}`, err: message }, 'TLS files changed but could not be loaded; keeping the old ones'));
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server));
+    const server = serve({ fetch: app.fetch, hostname: host, port, ...(https ? { createServer: https.createServer, serverOptions: https.serverOptions } : {}) }, () => resolve(server));
+    if (https) https.watch(server as import('node:https').Server);
     server.once('error', reject);
   });
 }

@@ -5,7 +5,7 @@ import type { BatchConfig, ExporterConfig } from '../pipeline/config/model.js';
 import type { Logger } from '../observe/logger.js';
 import type { SelfMetrics } from '../observe/self-metrics.js';
 import { DeadLetterFile } from './dead-letter.js';
-import { HttpTransport } from './http-transport.js';
+import { HttpTransport, type HttpTransportOptions } from './http-transport.js';
 import { BoundedQueue, type QueueEntry, type QueueStorage } from './queue.js';
 import { sendWithRetry } from './retry.js';
 import { wireBody } from './compress.js';
@@ -53,6 +53,7 @@ export class Exporter {
         apiKey: o.config.api_key,
         headers: o.config.headers,
         interpret: o.definition.interpret,
+        tls: o.config.tls as HttpTransportOptions['tls'],
       });
     this.log = o.logger.child({ exporter: o.id });
     o.metrics.queueCapacity.set({ exporter: o.id }, q.queue_size);

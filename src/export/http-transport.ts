@@ -1,6 +1,8 @@
 import { Pool } from 'undici';
 import type { AuthSpec, ExporterDefinition, OutboundRequest, SendResult, Transport } from '../formats/types.js';
 import { parseRetryAfter } from './retry-after.js';
+import type { ExporterTls } from '../pipeline/config/tls-schema.js';
+import { tlsConnectOptions } from './tls-connect.js';
 
 export interface HttpTransportOptions {
   endpoint: string;
@@ -11,6 +13,8 @@ export interface HttpTransportOptions {
   headers?: Record<string, string>;
   interpret?: ExporterDefinition['interpret'];
   userAgent?: string;
+  /** Exporter `tls` keys, for https:// endpoints. */
+  tls?: ExporterTls;
 }
 
 /**
@@ -31,6 +35,7 @@ export class HttpTransport implements Transport {
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
       connectTimeout: Math.min(opts.timeoutMs, 10_000),
+      ...(url.protocol === 'https:' && opts.tls ? { connect: tlsConnectOptions(opts.tls) } : {}),
     });
     this.fixedHeaders = { 'user-agent': opts.userAgent ?? 'switchyard/0.1', ...(opts.headers ?? {}) };
     if (opts.auth && opts.apiKey) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../../util/duration.js';
 import { parseByteSize } from '../../util/size.js';
-import { receiverTlsSchema } from './tls-schema.js';
+import { exporterTlsSchema, receiverTlsSchema } from './tls-schema.js';
 
 /** A duration: `200ms`, `5s`, `1m`, or a number of milliseconds. Parsed to milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -87,6 +87,8 @@ export const exporterBaseShape = {
   max_content_bytes: byteSize.optional(),
   /** Overrides the batching of the pipeline's `batch` processor for this exporter. */
   batch: z.strictObject(batchShape).optional(),
+  /** https:// endpoints: trust (ca_file), client certificate, verification and SNI. */
+  tls: exporterTlsSchema,
   /** JSONL file for what is given up on. Default: data/dead-letter/<id>.jsonl */
   dead_letter_path: z.string().optional(),
 };

@@ -6,6 +6,7 @@ import { type ComponentCatalog, defaultCatalog, receiverSignals } from '../compo
 import { exporterBaseShape, receiverBaseShape, duration, hostPort } from './common-schema.js';
 import { ConfigError, type ConfigIssue, pathText } from './errors.js';
 import { expandEnv } from './expand-env.js';
+import { tlsFileProblems } from './tls-files.js';
 import { foldHttpProtocol, grpcConfigOf, servesHttp } from '../../formats/otlp/grpc-config.js';
 import type { ComponentConfig, ExporterConfig, PipelineConfig, ReceiverConfig, SwitchyardConfig } from './model.js';
 
@@ -160,6 +161,7 @@ export function parseConfig(text: string, opts: LoadOptions = {}): SwitchyardCon
   }
 
   checkRouteClaims(receivers, catalog, add);
+  checkTls(receivers, exporters, add);
   const tEndpoint = cfg.service.telemetry.endpoint;
 
   if (issues.length) throw new ConfigError(issues, opts.file);
@@ -207,6 +209,28 @@ function checkRouteClaims(
     if (httpEndpoints.has(ep)) add(at, `${g.endpoint} is already an HTTP endpoint; gRPC needs its own port`);
     else if (grpcOwners.has(ep)) add(at, `${g.endpoint} is already the gRPC endpoint of receiver "${grpcOwners.get(ep)}"`);
     else grpcOwners.set(ep, r.id);
+  }
+}
+
+/** TLS files exist and parse; receivers sharing an HTTP endpoint share its TLS settings. */
+function checkTls(
+  receivers: Map<string, ComponentConfig<ReceiverConfig>>,
+  exporters: Map<string, ComponentConfig<ExporterConfig>>,
+  add: (path: readonly PropertyKey[], message: string) => void,
+): void {
+  const byEndpoint = new Map<string, { id: string; tls: string }>();
+  for (const r of receivers.values()) {
+    for (const [k, m] of tlsFileProblems(r.config.tls as Record<string, unknown> | undefined)) add(['receivers', r.id, 'tls', k], m);
+    for (const [k, m] of tlsFileProblems(grpcConfigOf(r.config)?.tls)) add(['receivers', r.id, 'protocols', 'grpc', 'tls', k], m);
+    if (!servesHttp(r.config)) continue;
+    const ep = normaliseEndpoint(r.config.endpoint);
+    const tls = JSON.stringify(r.config.tls ?? null);
+    const first = byEndpoint.get(ep);
+    if (!first) byEndpoint.set(ep, { id: r.id, tls });
+    else if (first.tls !== tls) add(['receivers', r.id, 'tls'], `differs from the tls of receiver "${first.id}" on the same endpoint ${r.config.endpoint} (one listener, one TLS setting)`);
+  }
+  for (const e of exporters.values()) {
+    for (const [k, m] of tlsFileProblems(e.config.tls as Record<string, unknown> | undefined)) add(['exporters', e.id, 'tls', k], m);
   }
 }
 
