@@ -114,7 +114,7 @@ export interface OutboundRequest {
    * Send the body with this Content-Encoding. Encoders return the body uncompressed; the exporter
    * compresses it once, in zlib's thread pool, so no encoder blocks the event loop with gzip.
    */
-  contentEncoding?: 'gzip';
+  contentEncoding?: 'gzip' | 'zstd';
   /** zlib level for `contentEncoding` (default 6; Netra uses 1). */
   compressionLevel?: number;
   body: Uint8Array | string;

@@ -18,7 +18,7 @@ export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 export const otlpHttpConfigSchema = {
   encoding: z.enum(['proto', 'json']).default('proto'),
-  compression: z.enum(['gzip', 'none']).default('gzip'),
+  compression: z.enum(['gzip', 'zstd', 'none']).default('gzip'),
   /**
    * Largest uncompressed body per request; a larger batch is split in halves until it fits
    * (the Collector's receivers refuse bodies over 20 MiB by default).
@@ -49,7 +49,7 @@ export function encodeSignal(data: Telemetry, signal: Signal, encoding: 'proto' 
 export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
   const cfg = ctx.config;
   const encoding = cfg.encoding === 'json' ? 'json' : 'proto';
-  const gzip = cfg.compression !== 'none';
+  const compression = cfg.compression === 'none' ? undefined : cfg.compression === 'zstd' ? 'zstd' : 'gzip';
   const maxBytes = typeof cfg.max_request_bytes === 'number' ? cfg.max_request_bytes : DEFAULT_MAX_REQUEST_BYTES;
   const out: OutboundRequest[] = [];
   const emit = (signal: Signal, part: Telemetry): void => {
@@ -72,7 +72,7 @@ export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext): OutboundReq
       body: enc.body,
       items: enc.items,
     };
-    if (gzip) req.contentEncoding = 'gzip';
+    if (compression) req.contentEncoding = compression;
     out.push(req);
   };
   for (const signal of ['traces', 'metrics', 'logs'] as const) emit(signal, data);
