@@ -133,9 +133,11 @@ service:
     const reference: ResourceMetrics[] = sent.flatMap((rm) => decodeMetricsProto(ProtobufMetricsSerializer.serializeRequest(rm)!, DEFAULT_DECODE_LIMITS).telemetry.metrics ?? []);
     const metricsOf = (rms: ResourceMetrics[]) =>
       rms.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics.map((m) => ({ resource: r.resource, scope: s.scope, m })))).filter((x) => x.m.data.dataPoints.length > 0).sort((a, b) => a.m.name.localeCompare(b.m.name));
+    // forceFlush and shutdown each export the cumulative metrics: wait for all of them, not the first.
+    const want = metricsOf(reference).length;
     const arrived = await eventually(() => {
       const all = metricsOf(decodeArrived(cap, '/v1/metrics').flatMap((t) => t.metrics ?? []));
-      return all.length >= 4 ? all : undefined;
+      return all.length >= want ? all : undefined;
     }, 10_000, 'metrics at the second listener');
     expect(arrived).toEqual(metricsOf(reference));
     const h2 = arrived.find((x) => x.m.name === 'gen_ai.client.operation.duration')!.m.data;
