@@ -16,6 +16,7 @@ import { makeRouteHandler } from './server/receiver-handler.js';
 import { startGrpcListeners, type GrpcListeners } from './server/grpc-server.js';
 import { servesHttp } from './formats/otlp/grpc-config.js';
 import { httpsServe } from './server/tls-listener.js';
+import { corsMiddleware, type CorsConfig } from './server/cors.js';
 import type { ReceiverTls } from './pipeline/config/tls-schema.js';
 import { localTelemetry, mountTelemetryRoutes, type ServiceState, type TelemetryProvider } from './server/telemetry-routes.js';
 import { VERSION } from './version.js';
@@ -106,6 +107,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
     receiverEndpoints.set(r.id, normaliseEndpoint(r.config.endpoint));
     if (r.config.tls) endpointTls.set(normaliseEndpoint(r.config.endpoint), r.config.tls as ReceiverTls);
     for (const route of def.routes) {
+      if (r.config.cors) app.use(route.path, corsMiddleware(r.config.cors as CorsConfig));
       const handler = makeRouteHandler({ id: r.id, definition: def, config: r.config }, route, deps);
       if (route.method === 'GET') app.get(route.path, handler);
       else app.post(route.path, handler);

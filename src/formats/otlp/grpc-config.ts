@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { hostPort } from '../../pipeline/config/common-schema.js';
 import { receiverTlsSchema, type ReceiverTls } from '../../pipeline/config/tls-schema.js';
+import { corsSchema } from '../../server/cors.js';
 
 /** `grpc:` written with nothing after it is YAML null: the Collector reads it as "defaults". */
 const orEmpty = (v: unknown) => (v === null ? {} : v);
@@ -24,11 +25,13 @@ export const httpProtocolSchema = z.preprocess(
   z.strictObject({
     endpoint: hostPort.optional(),
     tls: receiverTlsSchema,
-    cors: z.unknown().optional(),
+    cors: corsSchema,
   }),
 );
 
 export const otlpProtocolsShape = {
+  /** Browser SDKs: CORS on the OTLP/HTTP routes. */
+  cors: corsSchema,
   protocols: z
     .strictObject({ grpc: grpcProtocolSchema.optional(), http: httpProtocolSchema.optional() })
     .refine((p) => p.grpc || p.http, 'name at least one of grpc, http')
