@@ -1,6 +1,9 @@
 // The load generator, in its own process: fixed concurrency over keep-alive connections, either
 // as fast as the server answers (closed loop) or paced at a target request rate (open loop).
+// With `grpc` in the spec it calls an OTLP Export method instead: `concurrency` calls in flight
+// on one channel (one HTTP/2 connection), as an OTLP SDK's gRPC exporter sends.
 import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
 import { Pool } from 'undici';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -16,6 +19,28 @@ const started = performance.now();
 const deadline = started + spec.durationMs;
 const interval = spec.rate ? 1000 / spec.rate : 0;
 let nextAt = started;
+
+const channels = spec.grpc ? [new grpc.Client(url.host, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 })] : [];
+
+/** One gRPC call: resolves the status name (OK, UNAVAILABLE, …) like an HTTP status. */
+function grpcCall(body) {
+  return new Promise((resolve) => {
+    channels[0].makeUnaryRequest(spec.grpc, (b) => b, (b) => b, body, new grpc.Metadata(), { deadline: Date.now() + 30_000, waitForReady: true }, (err) =>
+      resolve(err ? grpc.status[err.code] ?? String(err.code) : 'OK'));
+  });
+}
+
+async function oneGrpc() {
+  const body = bodies[i++ % bodies.length];
+  const t0 = performance.now();
+  const status = await grpcCall(body);
+  statuses[status] = (statuses[status] ?? 0) + 1;
+  if (status === 'OK') {
+    latencies.push(performance.now() - t0);
+    sentBytes += body.length;
+    okItems += spec.itemsPerRequest;
+  }
+}
 
 async function one() {
   const body = bodies[i++ % bodies.length];
@@ -43,11 +68,12 @@ async function worker() {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (performance.now() >= deadline) break;
     }
-    await one();
+    await (spec.grpc ? oneGrpc() : one());
   }
 }
 
 await Promise.all(Array.from({ length: spec.concurrency }, worker));
+for (const c of channels) c.close();
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : NaN);

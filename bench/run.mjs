@@ -93,11 +93,13 @@ const metricBodies = Array.from({ length: 8 }, () => metricBatch(2000));
 
 function yamlFor(s, sinkUrl, workers, extraQueue = '') {
   const exporters = s.exporters.map((e) => `  ${e}: { endpoint: ${sinkUrl}, api_key: bench-key${extraQueue}${e === 'netra' ? ', span_policy: all' : ''} }`).join('\n');
-  return `receivers:\n  ${s.receiver}: { endpoint: 127.0.0.1:${s.port} }\nprocessors:\n  genai_normalize: {}\n  batch: { send_batch_size: 500, timeout: 50ms }\nexporters:\n${exporters}\nservice:\n  workers: ${workers}\n  telemetry: { endpoint: 127.0.0.1:${s.port + 100}, logs: { level: warn } }\n  pipelines:\n    ${s.signal}: { receivers: [${s.receiver}], processors: [${s.signal === 'traces' ? 'genai_normalize, ' : ''}batch], exporters: [${s.exporters.join(', ')}] }\n`;
+  const receiver = s.grpc ? `{ protocols: { grpc: { endpoint: 127.0.0.1:${s.port}, max_recv_msg_size_mib: 16 } } }` : `{ endpoint: 127.0.0.1:${s.port} }`;
+  return `receivers:\n  ${s.receiver}: ${receiver}\nprocessors:\n  genai_normalize: {}\n  batch: { send_batch_size: 500, timeout: 50ms }\nexporters:\n${exporters}\nservice:\n  workers: ${workers}\n  telemetry: { endpoint: 127.0.0.1:${s.port + 100}, logs: { level: warn } }\n  pipelines:\n    ${s.signal}: { receivers: [${s.receiver}], processors: [${s.signal === 'traces' ? 'genai_normalize, ' : ''}batch], exporters: [${s.exporters.join(', ')}] }\n`;
 }
 
 const SCENARIOS = [
   { name: 'otlp-proto → netra', receiver: 'otlp', path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra'], bodies: otlpBodies, items: 100, port: 14318 },
+  { name: 'otlp-grpc → netra', receiver: 'otlp', grpc: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra'], bodies: otlpBodies, items: 100, port: 14322 },
   { name: 'neatlogs → foglamp', receiver: 'neatlogs', path: '/api/v1/traces/v4/batch', contentType: 'application/json', signal: 'traces', exporters: ['foglamp'], bodies: neatlogsBodies, items: 100, port: 14319, headers: { 'x-api-key': 'k' } },
   { name: 'remote-write → infrasage', receiver: 'prometheus_remote_write', path: '/api/v1/write', contentType: 'application/x-protobuf', signal: 'metrics', exporters: ['infrasage'], bodies: null, items: 2000, port: 14320, headers: { 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' } },
   { name: 'otlp-proto → all four vendors', receiver: 'otlp', path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra', 'neatlogs', 'foglamp', 'keywordsai'], bodies: otlpBodies, items: 100, port: 14321 },
@@ -138,15 +140,16 @@ async function delivered(s) {
 async function measure(s, workers, { rate, queue } = {}) {
   const sink = await startSink();
   const yaml = yamlFor(s, sink.url, workers, queue ?? '');
-  const server = await startServer(yaml, `${s.name.replace(/\W+/g, '-')}-${workers}`, s.port);
+  // A gRPC-only server has no HTTP listener on its port: readiness is asked of its telemetry port.
+  const server = await startServer(yaml, `${s.name.replace(/\W+/g, '-')}-${workers}`, s.grpc ? s.port + 100 : s.port);
   let peak = 0;
   console.error(`started ${s.name} with ${workers} workers`);
   const sampler = setInterval(() => (peak = Math.max(peak, treeRssMiB(server.pid))), 250);
   try {
-    await runLoad({ url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: 8, durationMs: 1500, itemsPerRequest: s.items });
+    await runLoad({ grpc: s.grpc, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: 8, durationMs: 1500, itemsPerRequest: s.items });
     const before = await delivered(s);
     const t0 = performance.now();
-    const r = await runLoad({ url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: rate ? 32 : 8, durationMs: SECONDS * 1000, itemsPerRequest: s.items, rate });
+    const r = await runLoad({ grpc: s.grpc, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: rate ? 32 : 8, durationMs: SECONDS * 1000, itemsPerRequest: s.items, rate });
     // Delivered, not just accepted: a rate the exporter cannot keep up with only fills the queue.
     const deliveredPerSecond = ((await delivered(s)) - before) / ((performance.now() - t0) / 1000);
     return { ...r, deliveredPerSecond, peakRss: peak, yaml };
@@ -166,7 +169,7 @@ const cores = availableParallelism();
   const cfg = parseConfig('exporters: { prometheus_remote_write: { endpoint: "http://127.0.0.1:9" } }\nreceivers: { otlp: {} }\nservice: { pipelines: { metrics: { receivers: [otlp], exporters: [prometheus_remote_write] } } }\n', { env: {} });
   const def = defaultCatalog().exporters.get('prometheus_remote_write');
   const cfgE = { ...cfg.exporters.get('prometheus_remote_write').config, max_samples_per_send: 100_000 };
-  SCENARIOS[2].bodies = metricBodies.map((m) => Buffer.from(def.encode(m, { config: cfgE })[0].body));
+  SCENARIOS.find((x) => x.receiver === 'prometheus_remote_write').bodies = metricBodies.map((m) => Buffer.from(def.encode(m, { config: cfgE })[0].body));
 }
 
 for (const s of SCENARIOS) {

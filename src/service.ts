@@ -18,6 +18,11 @@ import { join } from 'node:path';
 import { PipelineGraph, type PipelineRuntime } from './pipeline/graph.js';
 import { PipelineConsumer } from './pipeline/pipeline-consumer.js';
 import { makeRouteHandler } from './server/receiver-handler.js';
+import { startGrpcListeners, type GrpcListeners } from './server/grpc-server.js';
+import { servesHttp } from './formats/otlp/grpc-config.js';
+import { httpsServe } from './server/tls-listener.js';
+import { corsMiddleware, type CorsConfig } from './server/cors.js';
+import type { ReceiverTls } from './util/tls-schema.js';
 import { localTelemetry, mountTelemetryRoutes, type ServiceState, type TelemetryProvider } from './server/telemetry-routes.js';
 import { VERSION } from './version.js';
 
@@ -46,6 +51,8 @@ export interface RunningService {
   exporters: Map<string, Exporter>;
   /** Queues what a peer forwarded for exporter `target` (see TraceRouter); rejects when it cannot. */
   acceptForwarded(target: string, signal: Signal, payload: string, bytes: number): Promise<void>;
+  /** The OTLP/gRPC listeners (receivers with `protocols.grpc`). */
+  grpc: GrpcListeners;
   /** Stop accepting, drain exporters within the deadline, close everything. */
   shutdown(deadlineMs?: number): Promise<void>;
 }
@@ -107,12 +114,16 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   const deps = { graph, metrics, logger, accepting: () => state === 'running' };
   const usedReceivers = new Set(config.service.pipelines.flatMap((p) => p.receivers));
   const receiverEndpoints = new Map<string, string>();
+  const endpointTls = new Map<string, ReceiverTls>();
   for (const r of config.receivers.values()) {
     if (!usedReceivers.has(r.id)) continue;
     const def = catalog.receivers.get(r.type)!;
+    if (!servesHttp(r.config)) continue;
     const app = appFor(r.config.endpoint);
     receiverEndpoints.set(r.id, normaliseEndpoint(r.config.endpoint));
+    if (r.config.tls) endpointTls.set(normaliseEndpoint(r.config.endpoint), r.config.tls as ReceiverTls);
     for (const route of def.routes) {
+      if (r.config.cors) app.use(route.path, corsMiddleware(r.config.cors as CorsConfig));
       const handler = makeRouteHandler({ id: r.id, definition: def, config: r.config }, route, deps);
       if (route.method === 'GET') app.get(route.path, handler);
       else app.post(route.path, handler);
@@ -133,14 +144,16 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   if (telemetryEndpoint) mountTelemetryRoutes(appFor(telemetryEndpoint), telemetry);
 
   const servers = new Map<string, { server: ServerType; host: string; port: number }>();
+  let grpc: GrpcListeners | undefined;
   try {
     for (const [endpoint, app] of apps) {
       const { host, port } = splitEndpoint(endpoint);
-      const server = await listen(app, host, port);
+      const server = await listen(app, host, port, endpointTls.get(endpoint), logger);
       const addr = server.address() as AddressInfo;
       servers.set(endpoint, { server, host, port: addr.port });
       logger.info({ endpoint: `${host}:${addr.port}` }, 'listening');
     }
+    grpc = await startGrpcListeners(config, usedReceivers, deps);
   } catch (e) {
     for (const s of servers.values()) s.server.close();
     await Promise.all([...exporters.values()].map((x) => x.shutdown(0)));
@@ -152,7 +165,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
     const s = servers.get(normaliseEndpoint(endpoint));
     if (!s) throw new Error(`no listener on ${endpoint}`);
     const h = s.host.includes(':') ? `[${s.host}]` : s.host;
-    return { host: s.host, port: s.port, url: `http://${h}:${s.port}` };
+    return { host: s.host, port: s.port, url: `${endpointTls.has(normaliseEndpoint(endpoint)) ? 'https' : 'http'}://${h}:${s.port}` };
   };
 
   return {
@@ -168,6 +181,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       if (state !== 'running') throw new BackpressureError('Switchyard is shutting down', 5);
       await e.prepare(signal, deserializeTelemetry(payload), bytes)();
     },
+    grpc,
     async shutdown(deadlineMs = config.service.shutdown_timeout) {
       if (state === 'draining' || state === 'stopped') return;
       state = 'draining';
@@ -178,7 +192,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
       // bounds the whole stop; exporters then get what time is left.
       const receiving = new Set(receiverEndpoints.values());
       const [first, last] = [[...servers].filter(([ep]) => receiving.has(ep)), [...servers].filter(([ep]) => !receiving.has(ep))];
-      await Promise.all(first.map(([, s]) => closeServer(s.server, left())));
+      await Promise.all([...first.map(([, s]) => closeServer(s.server, left())), grpc.close(left())]);
       await Promise.all([...exporters.values()].map((e) => e.shutdown(left())));
       for (const processor of processors) await processor.shutdown?.();
       await Promise.all(last.map(([, s]) => closeServer(s.server, 0)));
@@ -224,9 +238,11 @@ function closeServer(server: ServerType, graceMs: number): Promise<void> {
   });
 }
 
-function listen(app: Hono, host: string, port: number): Promise<ServerType> {
+function listen(app: Hono, host: string, port: number, tls: ReceiverTls | undefined, logger: Logger): Promise<ServerType> {
+  const https = tls && httpsServe(tls, (message) => logger.warn({ endpoint: `${host}:${port}`, err: message }, 'TLS files changed but could not be loaded; keeping the old ones'));
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server));
+    const server = serve({ fetch: app.fetch, hostname: host, port, ...(https ? { createServer: https.createServer, serverOptions: https.serverOptions } : {}) }, () => resolve(server));
+    if (https) https.watch(server as import('node:https').Server);
     server.once('error', reject);
   });
 }

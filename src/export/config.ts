@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize, duration, httpUrl } from '../util/schema.js';
+import { exporterTlsSchema } from '../util/tls-schema.js';
 
 /**
  * The keys every exporter understands, as the Collector's exporterhelper has them. A format adds
@@ -63,6 +64,8 @@ export const exporterBaseShape = {
   max_content_bytes: byteSize.optional(),
   /** Overrides the batching of the pipeline's `batch` processor for this exporter. */
   batch: batchSchema.optional(),
+  /** https:// endpoints: trust (ca_file), client certificate, verification and SNI. */
+  tls: exporterTlsSchema,
   /** Spans of one trace wait for each other behind the queue, so they go out together. */
   group_by_trace: groupByTraceSchema.prefault({}),
   /** JSONL file for what is given up on. Default: data/dead-letter/<id>.jsonl */

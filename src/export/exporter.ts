@@ -73,6 +73,7 @@ export class Exporter implements Consumer {
         apiKey: o.config.api_key,
         headers: o.config.headers,
         answers: o.definition.answers,
+        tls: o.config.tls,
       });
     this.sender = stack(
       this.transport,

@@ -1,6 +1,8 @@
 import { Pool } from 'undici';
 import type { AnswerRules, AuthSpec, OutboundRequest, SendResult, Transport } from '../formats/types.js';
+import type { ExporterTls } from '../util/tls-schema.js';
 import { classifyAnswer } from './classify.js';
+import { tlsConnectOptions } from './tls-connect.js';
 
 /** The most of a target's answer Switchyard reads (the Collector reads 64 KiB of an OTLP answer). */
 export const MAX_ANSWER_BYTES = 64 * 1024;
@@ -14,6 +16,8 @@ export interface HttpTransportOptions {
   headers?: Record<string, string>;
   answers?: AnswerRules;
   userAgent?: string;
+  /** Exporter `tls` keys, for https:// endpoints. */
+  tls?: ExporterTls;
 }
 
 /**
@@ -34,6 +38,7 @@ export class HttpTransport implements Transport {
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
       connectTimeout: Math.min(opts.timeoutMs, 10_000),
+      ...(url.protocol === 'https:' && opts.tls ? { connect: tlsConnectOptions(opts.tls) } : {}),
     });
     this.fixedHeaders = { 'user-agent': opts.userAgent ?? 'switchyard/0.1', ...(opts.headers ?? {}) };
     if (opts.auth && opts.apiKey) {

@@ -120,7 +120,7 @@ export interface OutboundRequest {
    * Send the body with this Content-Encoding. Encoders return the body uncompressed; the exporter
    * compresses it once, in zlib's thread pool, so no encoder blocks the event loop with gzip.
    */
-  contentEncoding?: 'gzip';
+  contentEncoding?: 'gzip' | 'zstd';
   /** zlib level for `contentEncoding` (default 6; Netra uses 1). */
   compressionLevel?: number;
   body: Uint8Array | string;
@@ -206,8 +206,17 @@ export interface ExporterDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
    * traces[]): the exporter then groups whole traces before encoding, unless configured off.
    */
   groupsByTrace?: boolean;
-  /** A transport other than HTTP (the debug exporter writes to stdout or a file). */
-  createTransport?(config: OptionsOf<S>): Transport;
+  /** A transport other than HTTP (the debug exporter writes to stdout or a file; `otlp` is gRPC). */
+  createTransport?(config: OptionsOf<S> & TransportConfig): Transport;
+}
+
+/** The common exporter keys a transport of the format's own may need. */
+export interface TransportConfig {
+  endpoint?: string;
+  api_key?: string;
+  headers?: Record<string, string>;
+  /** Per attempt, in milliseconds. */
+  timeout: number;
 }
 
 /** Gives `encode` the inferred type of the format's own keys. */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { InputError } from '../formats/errors.js';
+import { DecompressedTooLarge, zstdDecompress } from '../util/zstd.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -48,7 +49,7 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
 
 /**
  * Undoes Content-Encoding off the event loop's critical path (zlib runs in the thread pool), with
- * an output cap so that a gzip bomb is refused, not inflated. Snappy is left to the formats that
+ * an output cap so that a gzip or zstd bomb is refused, not inflated. Snappy is left to the formats that
  * use it (remote-write), since its framing is part of their protocol.
  */
 export async function decodeContent(body: Buffer, encoding: string | undefined, maxOut: number): Promise<Buffer> {
@@ -63,13 +64,15 @@ export async function decodeContent(body: Buffer, encoding: string | undefined, 
         return await inflateAsync(body, { maxOutputLength: maxOut });
       case 'br':
         return await brotliAsync(body, { maxOutputLength: maxOut });
+      case 'zstd':
+        return await zstdDecompress(body, maxOut);
     }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+    if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError || err instanceof DecompressedTooLarge) {
       throw new InputError('Content-Encoding', `decompressed body is over the limit of ${maxOut} bytes`, 'too_large');
     }
     throw new InputError('Content-Encoding', `body is not valid ${enc}: ${err.message}`);
   }
-  throw new InputError('Content-Encoding', `Content-Encoding "${enc}" is not supported (use gzip, deflate or none)`, 'unsupported_media_type');
+  throw new InputError('Content-Encoding', `Content-Encoding "${enc}" is not supported (use gzip, deflate, zstd or none)`, 'unsupported_media_type');
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { BackpressureError, InputError } from '../formats/errors.js';
-import type { DecodeLimits, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../formats/types.js';
+import type { DecodeLimits, DecodeResult, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../formats/types.js';
 import type { Logger } from '../observe/logger.js';
 import type { SelfMetrics } from '../observe/self-metrics.js';
 import type { PipelineGraph } from '../pipeline/graph.js';
@@ -31,15 +31,7 @@ export interface HandlerDeps {
  */
 export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, deps: HandlerDeps) {
   const keys = r.config.api_keys?.length && r.definition.auth ? new KeyChecker(r.config.api_keys, r.definition.auth) : undefined;
-  const limits: DecodeLimits = {
-    maxJsonDepth: r.config.max_json_depth,
-    maxStringLength: r.config.max_string_length,
-    maxItems: r.config.max_items_per_request,
-    maxDecompressedBytes: r.config.max_decompressed_body_size,
-    maxContainers: r.config.max_containers_per_request,
-    maxAttributesPerItem: r.config.max_attributes_per_item,
-    maxArrayLength: r.config.max_array_length,
-  };
+  const limits = decodeLimitsOf(r.config, r.config.max_decompressed_body_size);
   const bodyLimits = { maxBytes: r.config.max_request_body_size, maxDecompressedBytes: r.config.max_decompressed_body_size };
   const log = deps.logger.child({ receiver: r.id });
 
@@ -73,12 +65,8 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
         }
         if (!deps.graph.canAccept(r.id, raw.length)) throw new BackpressureError('an exporter queue is full', 1);
         const body = await decodeContent(raw, headers['content-encoding'], bodyLimits.maxDecompressedBytes);
-        const result = decodeOrRefuse(route, body, info, limits, log, () => deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'internal' }));
-        const problem = acceptanceProblem(result.telemetry);
-        if (problem) throw new InputError(problem.field, problem.message);
-        const routed = await deps.graph.consume(r.id, result.telemetry, body.length);
-        for (const [signal, n] of routed) deps.metrics.receiverAccepted.inc({ receiver: r.id, signal }, n);
-        if (result.rejected.length) deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'invalid' }, result.rejected.length);
+        const result = decodeSafely(() => route.decode!(body, info, limits), log, () => deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'internal' }));
+        await deliverDecoded(r.id, deps, result, body.length);
         reply = route.reply(result, info);
       }
     } catch (e) {
@@ -97,9 +85,9 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
  * fail the same way forever, so the answer is a 400, never a retryable status. The error id in
  * the answer is also in the logged line with the stack.
  */
-function decodeOrRefuse(route: RouteDefinition, body: Buffer, info: RequestInfo, limits: DecodeLimits, log: Logger, count: () => void) {
+export function decodeSafely(decode: () => DecodeResult, log: Logger, count: () => void): DecodeResult {
   try {
-    return route.decode!(body, info, limits);
+    return decode();
   } catch (e) {
     if (e instanceof InputError || e instanceof BackpressureError) throw e;
     const errorId = randomUUID();
@@ -108,28 +96,59 @@ function decodeOrRefuse(route: RouteDefinition, body: Buffer, info: RequestInfo,
     throw new InputError('', `the request could not be decoded (error id ${errorId})`);
   }
 }
+/**
+ * The acknowledge-after-queue step every transport (HTTP, gRPC) shares: resolves only once the
+ * decoded data is in every target exporter's queue, and counts what was accepted and refused.
+ * What an encoder could not write later (absurd times, out-of-range integers) is refused here.
+ */
+export async function deliverDecoded(receiverId: string, deps: HandlerDeps, result: DecodeResult, bytes: number): Promise<void> {
+  const problem = acceptanceProblem(result.telemetry);
+  if (problem) throw new InputError(problem.field, problem.message);
+  const routed = await deps.graph.consume(receiverId, result.telemetry, bytes);
+  for (const [signal, n] of routed) deps.metrics.receiverAccepted.inc({ receiver: receiverId, signal }, n);
+  if (result.rejected.length) deps.metrics.receiverRefused.inc({ receiver: receiverId, reason: 'invalid' }, result.rejected.length);
+}
 
-function failureReply(e: unknown, r: ReceiverRuntime, info: RequestInfo, deps: HandlerDeps, log: Logger): HttpReply {
+/** What went wrong, in the form every protocol's error answer is built from (and counted). */
+export function classifyFailure(e: unknown, receiverId: string, deps: HandlerDeps, log: Logger): ReceiverFailure {
   let failure: ReceiverFailure;
   if (e instanceof InputError) {
     failure = { kind: 'input', error: e };
-    deps.metrics.receiverRefused.inc({ receiver: r.id, reason: e.kind });
+    deps.metrics.receiverRefused.inc({ receiver: receiverId, reason: e.kind });
     // The message names the field; it never contains header values, so it is safe to log.
     log.debug({ status: e.status, field: e.field, message: e.message }, 'request refused');
   } else if (e instanceof BackpressureError) {
     failure = { kind: 'backpressure', message: e.message, retryAfterSeconds: e.retryAfterSeconds };
-    deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'backpressure' });
+    deps.metrics.receiverRefused.inc({ receiver: receiverId, reason: 'backpressure' });
   } else {
     // Unexpected outside the decoder: treated as transient (nothing was acknowledged), never 500.
     log.error({ err: (e as Error)?.message, stack: (e as Error)?.stack }, 'unexpected error while receiving');
     failure = { kind: 'backpressure', message: 'temporary internal failure, retry later', retryAfterSeconds: 1 };
-    deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'internal' });
+    deps.metrics.receiverRefused.inc({ receiver: receiverId, reason: 'internal' });
   }
+  return failure;
+}
+
+function failureReply(e: unknown, r: ReceiverRuntime, info: RequestInfo, deps: HandlerDeps, log: Logger): HttpReply {
+  const failure = classifyFailure(e, r.id, deps, log);
   const reply = r.definition.errorReply(failure, info);
   if (failure.kind === 'backpressure') {
     reply.headers = { 'retry-after': String(failure.retryAfterSeconds), ...(reply.headers ?? {}) };
   }
   return reply;
+}
+
+/** A receiver's decode limits: the same for every transport (HTTP, gRPC). */
+export function decodeLimitsOf(c: ReceiverConfig, maxDecompressedBytes: number): DecodeLimits {
+  return {
+    maxJsonDepth: c.max_json_depth,
+    maxStringLength: c.max_string_length,
+    maxItems: c.max_items_per_request,
+    maxDecompressedBytes,
+    maxContainers: c.max_containers_per_request,
+    maxAttributesPerItem: c.max_attributes_per_item,
+    maxArrayLength: c.max_array_length,
+  };
 }
 
 type BodyInit = ConstructorParameters<typeof Response>[0];

@@ -1,12 +1,13 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { decompress as zstdDecompressSync } from 'fzstd';
 
 export interface CapturedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
-  /** The body with any gzip undone. */
+  /** The body with any gzip or zstd undone. */
   body: Buffer;
   /** The status the listener answered with (set once `status()` has decided). */
   answered: number;
@@ -41,6 +42,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     req.on('end', () => {
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      if (req.headers['content-encoding'] === 'zstd') body = Buffer.from(zstdDecompressSync(body));
       const r: CapturedRequest = { method: req.method!, path: req.url!, headers: req.headers, body, answered: 0 };
       r.answered = cap.status(r);
       cap.requests.push(r);

@@ -35,7 +35,7 @@ export function encodeSignal(data: Telemetry, signal: Signal, encoding: 'proto' 
 
 export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext<OtlpHttpExporterOptions>): OutboundRequest[] {
   const { encoding, max_request_bytes: maxBytes } = ctx.config;
-  const gzip = ctx.config.compression === 'gzip';
+  const compression = ctx.config.compression === 'none' ? undefined : ctx.config.compression;
   const out: OutboundRequest[] = [];
   const emit = (signal: Signal, part: Telemetry): void => {
     const enc = encodeSignal(part, signal, encoding);
@@ -57,7 +57,7 @@ export function encodeOtlpHttp(data: Telemetry, ctx: EncodeContext<OtlpHttpExpor
       body: enc.body,
       items: enc.items,
     };
-    if (gzip) req.contentEncoding = 'gzip';
+    if (compression) req.contentEncoding = compression;
     out.push(req);
   };
   for (const signal of ['traces', 'metrics', 'logs'] as const) emit(signal, data);

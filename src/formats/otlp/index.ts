@@ -25,6 +25,7 @@ import { otlpReceiver } from './receiver.js';
 import { decodeAnyJson } from './decode-json.js';
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from './encode-json.js';
 import { otlpHttpExporter } from './exporter.js';
+import { otlpGrpcExporter } from './grpc-exporter.js';
 
 export const otlpJsonCodec: TranslateCodec = {
   name: 'otlp-json',
@@ -47,6 +48,7 @@ export const otlpJsonCodec: TranslateCodec = {
 export const otlpFormat: FormatDefinition = {
   type: 'otlp',
   receiver: otlpReceiver,
+  exporter: otlpGrpcExporter,
   translate: otlpJsonCodec,
 };
 

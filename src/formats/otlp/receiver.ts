@@ -4,6 +4,7 @@
  * in the request's encoding, partial_success when some items were rejected, google.rpc.Status
  * error bodies, and back-pressure as 503 + Retry-After, which OTLP clients retry.
  */
+import { otlpProtocolsShape } from './grpc-config.js';
 import { InputError, type InputErrorKind } from '../errors.js';
 import type { DecodeLimits, DecodeResult, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../types.js';
 import type { Signal } from '../../model/index.js';
@@ -70,6 +71,8 @@ export function otlpErrorReply(failure: ReceiverFailure, req: RequestInfo): Http
 }
 
 export const otlpReceiver: ReceiverDefinition = {
+  // `protocols: { grpc, http }` in the Collector's form; the gRPC half is src/server/grpc-server.ts.
+  configSchema: otlpProtocolsShape,
   auth: OTLP_AUTH,
   routes: (['traces', 'metrics', 'logs'] as const).map((signal) => route(signal, SIGNAL_PATH[signal])),
   errorReply: otlpErrorReply,

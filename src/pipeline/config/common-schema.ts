@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize, hostPort } from '../../util/schema.js';
+import { receiverTlsSchema } from '../../util/tls-schema.js';
 
 /** Keys every receiver understands (the format adds its own through configSchema). */
 export const receiverBaseShape = {
@@ -16,5 +17,7 @@ export const receiverBaseShape = {
   max_containers_per_request: z.number().int().min(1).default(1_000_000),
   max_attributes_per_item: z.number().int().min(1).default(10_000),
   max_array_length: z.number().int().min(1).default(100_000),
+  /** Serve this endpoint over TLS (mTLS with client_ca_file). */
+  tls: receiverTlsSchema,
 };
 export const receiverBaseSchema = z.strictObject(receiverBaseShape);

@@ -11,6 +11,8 @@ import { ConfigError, type ConfigIssue, pathText } from './errors.js';
 import { expandEnv } from './expand-env.js';
 import { MAX_ALIAS_COUNT, MAX_CONFIG_BYTES, duplicateKeys, yamlShapeProblem } from './yaml-guard.js';
 import type { BatchConfig, ComponentConfig, ExporterConfig, PipelineConfig, ReceiverConfig, SwitchyardConfig } from './model.js';
+import { tlsFileProblems } from './tls-files.js';
+import { foldHttpProtocol, grpcConfigOf, servesHttp } from '../../formats/otlp/grpc-config.js';
 
 const ID_RE = /^([a-z][a-z0-9_]*)(?:\/([^\s/]+))?$/;
 const PIPELINE_RE = /^(traces|metrics|logs)(?:\/([^\s/]+))?$/;
@@ -119,7 +121,11 @@ export function parseConfig(text: string, opts: LoadOptions): SwitchyardConfig {
     }
     const parsed = z.strictObject({ ...receiverBaseShape, ...(def.configSchema ?? {}) }).safeParse(body ?? {});
     if (!parsed.success) parsed.error.issues.forEach((i) => addZodIssue(add, ['receivers', id], i));
-    else receivers.set(id, { id, type, config: parsed.data as ReceiverConfig });
+    else {
+      const c = parsed.data as ReceiverConfig;
+      for (const [p, m] of foldHttpProtocol(c, (body ?? {}) as Record<string, unknown>)) add(['receivers', id, ...p], m);
+      receivers.set(id, { id, type, config: c });
+    }
   }
 
   const exporters = new Map<string, ComponentConfig<ExporterConfig>>();
@@ -184,6 +190,7 @@ export function parseConfig(text: string, opts: LoadOptions): SwitchyardConfig {
 
   checkRouteClaims(receivers, catalog, add);
   checkBatchAgreement(exporters, { processors, service: { pipelines } }, add);
+  checkTls(receivers, exporters, add);
   const tEndpoint = cfg.service.telemetry.endpoint;
 
   if (issues.length) throw new ConfigError(issues, opts.file);
@@ -242,7 +249,10 @@ function checkRouteClaims(
   add: (path: readonly PropertyKey[], message: string) => void,
 ): void {
   const claims = new Map<string, string>();
+  const httpEndpoints = new Set<string>();
   for (const r of receivers.values()) {
+    if (!servesHttp(r.config)) continue;
+    httpEndpoints.add(normaliseEndpoint(r.config.endpoint));
     const def = catalog.receivers.get(r.type)!;
     for (const route of def.routes) {
       const key = `${normaliseEndpoint(r.config.endpoint)} ${route.method} ${route.path}`;
@@ -251,6 +261,40 @@ function checkRouteClaims(
         add(['receivers', r.id, 'endpoint'], `${route.method} ${route.path} on ${r.config.endpoint} is already served by receiver "${owner}"`);
       } else claims.set(key, r.id);
     }
+  }
+  // A gRPC listener is a listener of its own: it cannot share a port with HTTP or another gRPC one.
+  const grpcOwners = new Map<string, string>();
+  for (const r of receivers.values()) {
+    const g = grpcConfigOf(r.config);
+    if (!g) continue;
+    const ep = normaliseEndpoint(g.endpoint);
+    const at = ['receivers', r.id, 'protocols', 'grpc', 'endpoint'];
+    if (ep.endsWith(':0')) continue; // port 0: each listener gets a port of its own
+    if (httpEndpoints.has(ep)) add(at, `${g.endpoint} is already an HTTP endpoint; gRPC needs its own port`);
+    else if (grpcOwners.has(ep)) add(at, `${g.endpoint} is already the gRPC endpoint of receiver "${grpcOwners.get(ep)}"`);
+    else grpcOwners.set(ep, r.id);
+  }
+}
+
+/** TLS files exist and parse; receivers sharing an HTTP endpoint share its TLS settings. */
+function checkTls(
+  receivers: Map<string, ComponentConfig<ReceiverConfig>>,
+  exporters: Map<string, ComponentConfig<ExporterConfig>>,
+  add: (path: readonly PropertyKey[], message: string) => void,
+): void {
+  const byEndpoint = new Map<string, { id: string; tls: string }>();
+  for (const r of receivers.values()) {
+    for (const [k, m] of tlsFileProblems(r.config.tls as Record<string, unknown> | undefined)) add(['receivers', r.id, 'tls', k], m);
+    for (const [k, m] of tlsFileProblems(grpcConfigOf(r.config)?.tls)) add(['receivers', r.id, 'protocols', 'grpc', 'tls', k], m);
+    if (!servesHttp(r.config)) continue;
+    const ep = normaliseEndpoint(r.config.endpoint);
+    const tls = JSON.stringify(r.config.tls ?? null);
+    const first = byEndpoint.get(ep);
+    if (!first) byEndpoint.set(ep, { id: r.id, tls });
+    else if (first.tls !== tls) add(['receivers', r.id, 'tls'], `differs from the tls of receiver "${first.id}" on the same endpoint ${r.config.endpoint} (one listener, one TLS setting)`);
+  }
+  for (const e of exporters.values()) {
+    for (const [k, m] of tlsFileProblems(e.config.tls as Record<string, unknown> | undefined)) add(['exporters', e.id, 'tls', k], m);
   }
 }
 
