@@ -1,5 +1,5 @@
 /**
- * Per-item content truncation shared by the Netra and Neatlogs exporters. A JSON value larger
+ * Per-item content truncation, with one marker for every exporter. A JSON value larger
  * than a byte budget keeps its structure: its longest strings are cut ("water-filling") and end
  * with a visible marker, so a chat transcript stays valid JSON with every message present.
  * Only when the structure alone exceeds the budget does the value become a string preview.
@@ -132,10 +132,10 @@ export function truncateUtf8(text: string, maxBytes: number | undefined): Trunca
   if (maxBytes === undefined || maxBytes <= 0) return { text, truncated: false };
   const buf = Buffer.from(text, 'utf8');
   if (buf.length <= maxBytes) return { text, truncated: false };
-  const marker = (cut: number) => `${TRUNCATION_MARKER_PREFIX}${cut} of ${buf.length} bytes removed]`;
-  let keep = Math.max(0, maxBytes - Buffer.byteLength(marker(buf.length), 'utf8'));
+  // The marker for the largest possible cut bounds the marker's own size.
+  let keep = Math.max(0, maxBytes - Buffer.byteLength(truncationMarker(buf.length), 'utf8'));
   // Step back to a UTF-8 character boundary.
   while (keep > 0 && keep < buf.length && (buf[keep]! & 0xc0) === 0x80) keep--;
   const head = buf.subarray(0, keep).toString('utf8');
-  return { text: head + marker(buf.length - keep), truncated: true };
+  return { text: head + truncationMarker(buf.length - keep), truncated: true };
 }
