@@ -83,17 +83,12 @@ export function deriveOperation(attrs: Attributes, kind: string | undefined): st
 export const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'completion', 'generate', 'embeddings']);
 
 /**
- * The AI kind (LLM, TOOL, AGENT, …) from the canonical attributes alone, for the exporters whose
- * events need one (Netra, Neatlogs): the normalize processor has set `openinference.span.kind`
- * from `deriveAiKind` where it runs, so an encoder only reads what the model already says.
+ * The AI kind an encoder writes (Netra, Neatlogs): the one derivation above, whether or not the
+ * normalize processor ran, plus the LLM operations the GenAI conventions name without a kind.
  */
 export function aiKindOf(attrs: Attributes): string | undefined {
-  const k = attrs[Canonical.spanKind];
-  if (typeof k === 'string' && k !== '') return k.toUpperCase();
-  const op = attrs[GenAI.operationName];
-  const fromOp = aiKindFromOperation(typeof op === 'string' ? op : undefined);
-  if (fromOp) return fromOp;
-  if (typeof op === 'string' && LLM_OPERATIONS.has(op)) return 'LLM';
-  if (attrs[GenAI.requestModel] !== undefined || attrs[GenAI.responseModel] !== undefined) return 'LLM';
-  return undefined;
+  const kind = deriveAiKind(attrs);
+  if (kind) return kind;
+  const op = attrString(attrs, GenAI.operationName);
+  return op !== undefined && LLM_OPERATIONS.has(op) ? 'LLM' : undefined;
 }
