@@ -6,7 +6,7 @@
  * key. A span with none of these is not an AI span and gets no kind.
  */
 import { attrString, type Attributes } from './attributes.js';
-import { aiKindFromOperation, Canonical, GenAI, isAiSpanKind, operationFromAiKind, type AiSpanKind } from './genai.js';
+import { aiKindFromOperation, GenAI, isAiSpanKind, operationFromAiKind, type AiSpanKind } from './genai.js';
 
 const LANGFUSE_TYPES: Record<string, AiSpanKind> = {
   GENERATION: 'LLM',
