@@ -15,7 +15,7 @@ import { makeTestPki, type TestPki } from '../helpers/certs.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
 import { rawClient, TRACE_EXPORT } from '../helpers/grpc-client.js';
 import { PROMETHEUS_BIN, startPrometheus } from '../helpers/prometheus.js';
-import { selfMetric } from '../helpers/self-metrics.js';
+import { counterOrZero, readSelfMetrics, selfMetric } from '../helpers/self-metrics.js';
 
 const SENDER = fileURLToPath(new URL('../helpers/sdk-http-sender.mjs', import.meta.url));
 
@@ -204,10 +204,10 @@ service:
     const res = await fetch(`${h.service.receiverUrl('otlp')}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: oneSpan('to-https-sink') });
     expect(res.status).toBe(200);
     const t = h.service.telemetryUrl!;
-    await eventually(async () => (await selfMetric(t, 'switchyard_exporter_sent_items_total', { exporter: 'otlp_http/trusted' })) === 1, 10_000, 'trusted exporter sent');
-    await eventually(async () => (await selfMetric(t, 'switchyard_exporter_send_failed_items_total', { exporter: 'otlp_http/untrusted' })) === 1, 10_000, 'untrusted exporter failed');
+    await eventually(async () => (await selfMetric(t, 'switchyard_exporter_sent_items_total', { exporter: 'otlp_http/trusted', signal: 'traces' })) === 1, 10_000, 'trusted exporter sent');
+    await eventually(async () => (await selfMetric(t, 'switchyard_exporter_send_failed_items_total', { exporter: 'otlp_http/untrusted', signal: 'traces' })) === 1, 10_000, 'untrusted exporter failed');
     expect(await selfMetric(t, 'switchyard_exporter_retries_total', { exporter: 'otlp_http/untrusted' })).toBeGreaterThan(0);
-    expect(await selfMetric(t, 'switchyard_exporter_sent_items_total', { exporter: 'otlp_http/untrusted' })).toBe(0);
+    expect(counterOrZero(await readSelfMetrics(t), 'switchyard_exporter_sent_items_total', { exporter: 'otlp_http/untrusted', signal: 'traces' })).toBe(0);
     expect(got.filter((b) => b.includes('to-https-sink'))).toHaveLength(1);
   });
 
