@@ -1,3 +1,6 @@
+import { catalogWithFake, fakeExporter, startSink } from '../helpers/fake-format.js';
+import type { ExporterDefinition } from '../../src/formats/types.js';
+import { flattenSpans } from '../../src/model/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startInfraSage, type InfraSageStandin } from '../standins/infrasage.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
@@ -123,27 +126,66 @@ describe('dead letters', () => {
     expect(readLetters(`${h.dir}/dlq.jsonl`)).toHaveLength(0);
   });
 
-  it('an item the encoder cannot encode is set aside alone; the rest of the same request is delivered', async () => {
+  it('a time no encoder could write is refused at the door with the field named, so nothing acknowledged can fail later', async () => {
     vendor = await startInfraSage({ now: standinNow });
     h = await startSwitchyard(config(vendor.url));
-    // A start time of 1e300 ms is a finite number Netra accepts, but no RFC 3339 date: InfraSage's
-    // encoder cannot write it.
-    const res = await postNetra(h.service.receiverUrl('netra'), [event('e0', T0), event('e1', 1e300), event('e2', T0), event('e3', T0)]);
-    expect(res.status).toBe(202);
-    const letters = await eventually(() => {
-      const l = readLetters(`${h!.dir}/dlq.jsonl`);
-      return l.length ? l : undefined;
-    }, 10_000, 'a dead letter');
-    // Only the bad item is set aside (today the whole merged batch of 4 is).
-    expect(letterItems(letters)).toBe(1);
-    expect(letters).toHaveLength(1);
-    const letter: Letter = letters[0]!;
-    expect(letter.items).toBe(1);
-    expect(letter.reason).toMatch(/^encode_error/);
-    expect(letter.body).toContain('op-e1');
-    expect(letter.body).not.toContain('op-e0');
-    await eventually(() => vendor!.received.length >= 3, 10_000, 'the three encodable spans delivered');
-    expect(vendor.received.map(spanName).sort()).toEqual(['op-e0', 'op-e2', 'op-e3']);
-    expect(await exactSeries(h.service.telemetryUrl!, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'encode_error' })).toBe(1);
+    // A start time of 1e300 ms is a finite number, but no RFC 3339 date and no int64 nanosecond.
+    const res = await postNetra(h.service.receiverUrl('netra'), [event('e0', T0), event('e1', 1e300), event('e2', T0)]);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/UnixNano/);
+    // Refused whole and before any queue: a later marker is the only thing the vendor gets.
+    expect((await postNetra(h.service.receiverUrl('netra'), [event('marker', T0)])).status).toBe(202);
+    await eventually(() => vendor!.received.length >= 1, 10_000, 'the marker');
+    expect(vendor.received.map(spanName)).toEqual(['op-marker']);
+    expect(readLetters(`${h.dir}/dlq.jsonl`)).toEqual([]);
+  });
+
+  it('an item the encoder throws on is set aside alone; the rest of the same request is delivered', async () => {
+    const sink = await startSink();
+    try {
+      // An encoder with a bug for one input: it throws on any batch holding a span named boom*.
+      const picky: ExporterDefinition = {
+        ...fakeExporter,
+        encode(data, ctx) {
+          const bad = flattenSpans(data.traces ?? []).find((s) => s.span.spanId.startsWith('boom'));
+          if (bad) throw new Error(`cannot encode ${bad.span.spanId}`);
+          return fakeExporter.encode(data, ctx);
+        },
+      };
+      const catalog = catalogWithFake();
+      catalog.exporters.set('picky', picky);
+      h = await startSwitchyard(`
+receivers:
+  fake: { endpoint: 127.0.0.1:0 }
+exporters:
+  picky: { endpoint: ${sink.url}, dead_letter_path: $DIR/dlq.jsonl }
+processors:
+  batch: { send_batch_size: 1000, timeout: 50ms }
+service:
+  telemetry: { endpoint: 127.0.0.1:0 }
+  pipelines:
+    traces: { receivers: [fake], processors: [batch], exporters: [picky] }
+`, { catalog });
+      const ids = ['e0', 'boom1', 'e2', 'e3'];
+      const res = await fetch(`${h.service.receiverUrl('fake')}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ids.map((id) => ({ id }))) });
+      expect(res.status).toBe(200);
+      const letters = await eventually(() => {
+        const l = readLetters(`${h!.dir}/dlq.jsonl`);
+        return l.length ? l : undefined;
+      }, 10_000, 'a dead letter');
+      expect(letters).toHaveLength(1);
+      const letter: Letter = letters[0]!;
+      expect(letter.items).toBe(1);
+      expect(letter.reason).toBe('encode_error: cannot encode boom1');
+      expect(letter.body).toContain('boom1');
+      expect(letter.body).not.toContain('"e0"');
+      await eventually(() => sink.received.length >= 3, 10_000, 'the three encodable spans delivered');
+      expect([...sink.received].sort()).toEqual(['e0', 'e2', 'e3']);
+      expect(await exactSeries(h.service.telemetryUrl!, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'picky', reason: 'encode_error' })).toBe(1);
+    } finally {
+      await h?.close();
+      h = undefined;
+      await sink.close();
+    }
   });
 });
