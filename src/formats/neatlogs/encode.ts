@@ -25,6 +25,8 @@ import {
 } from './contract.js';
 import { SUMMARY_METRICS } from './decode.js';
 import { deriveTraceIds } from './trace-ids.js';
+import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
+import { holdNeatlogsSpan } from './contract-check.js';
 
 export interface NeatlogsEncodeOptions {
   maxRequestBytes: number;
@@ -175,7 +177,7 @@ function summaries(members: SpanWithContext[]): JsonObject[] {
   return out;
 }
 
-export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOptions, note?: EncodeContext['note']): NeatlogsBody[] {
+export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOptions, note?: EncodeContext['note'], fidelity: Fidelity = fidelityOf(undefined)): NeatlogsBody[] {
   const groups = new Map<string, SpanWithContext[]>();
   for (const sw of flattenSpans(data.traces ?? [])) {
     const wf = workflowOf(sw, opts);
@@ -212,7 +214,9 @@ export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOption
       size = base + SUMMARY_RESERVE;
     };
     members.forEach((sw, i) => {
-      let json = encodeNeatlogsSpan(sw, derived[i]!);
+      const held = holdNeatlogsSpan(encodeNeatlogsSpan(sw, derived[i]!), sw, fidelity);
+      if (!held) return;
+      let json = held;
       let text = JSON.stringify(json);
       let bytes = Buffer.byteLength(text, 'utf8');
       if (bytes > opts.maxContentBytes || bytes > maxSpan) {
@@ -242,7 +246,10 @@ export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsEncodeOption
 
 export function encodeNeatlogs(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
   const opts = neatlogsOptions(ctx.config);
-  return encodeNeatlogsBodies(data, opts, ctx.note).map((b) => ({
+  const fidelity = fidelityOf(ctx);
+  const bodies = encodeNeatlogsBodies(data, opts, ctx.note, fidelity);
+  fidelity.flush();
+  return bodies.map((b) => ({
     path: NEATLOGS_PATH,
     contentType: NEATLOGS_MEDIA_TYPE,
     body: b.text,

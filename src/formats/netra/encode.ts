@@ -26,6 +26,8 @@ import {
 import { GENERATION_CONFIG_PRIMARY } from './decode.js';
 import { spanEventUuid } from './ids.js';
 import { LLM_OPERATIONS, aiKindOf } from '../shared/ai-kind.js';
+import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
+import { holdNetraEvent } from './contract-check.js';
 
 export interface NetraEncodeOptions {
   spanPolicy: NetraSpanPolicy;
@@ -261,7 +263,7 @@ export interface NetraBody {
 }
 
 /** Selects, maps, truncates and packs spans into NDJSON bodies of at most `maxRequestBytes`. */
-export function encodeNetraBodies(data: Telemetry, opts: NetraEncodeOptions, note?: Note): NetraBody[] {
+export function encodeNetraBodies(data: Telemetry, opts: NetraEncodeOptions, note?: Note, fidelity: Fidelity = fidelityOf(undefined)): NetraBody[] {
   const spans = flattenSpans(data.traces ?? []);
   const bodies: NetraBody[] = [];
   let lines: string[] = [];
@@ -280,7 +282,9 @@ export function encodeNetraBodies(data: Telemetry, opts: NetraEncodeOptions, not
       skipped++;
       continue;
     }
-    let ev = encodeNetraEvent(sw);
+    const held = holdNetraEvent(encodeNetraEvent(sw), sw, fidelity);
+    if (!held) continue;
+    let ev = held;
     let line = JSON.stringify(ev) + '\n';
     let bytes = Buffer.byteLength(line, 'utf8');
     if (bytes > opts.maxContentBytes || bytes > opts.maxRequestBytes) {
@@ -326,7 +330,10 @@ function truncateEvent(ev: JsonObject, opts: NetraEncodeOptions): JsonObject | u
 
 export function encodeNetra(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
   const opts = netraOptions(ctx.config);
-  return encodeNetraBodies(data, opts, ctx.note).map((b) => ({
+  const fidelity = fidelityOf(ctx);
+  const bodies = encodeNetraBodies(data, opts, ctx.note, fidelity);
+  fidelity.flush();
+  return bodies.map((b) => ({
     path: NETRA_PATH,
     contentType: NETRA_MEDIA_TYPE,
     contentEncoding: 'gzip' as const,
