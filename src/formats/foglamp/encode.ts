@@ -19,12 +19,16 @@ import {
   kindFromSpanType, spanTypeFromKind,
 } from './contract.js';
 import { TRACE_FIELD_MAP, USAGE_MAP } from './decode.js';
+import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
+import { holdFoglampSpan, stringMetadata } from './contract-check.js';
 
 export interface FoglampEncodeOptions {
   /** Traces per request, 1..1000 (default 1000). */
   maxTracesPerRequest?: number;
   /** Cap on each span's input and output, in UTF-8 bytes. */
   maxContentBytes?: number;
+  /** Where contract coercions and refusals go (default: refusals throw). */
+  fidelity?: Fidelity;
 }
 
 export interface FoglampBatch {
@@ -48,17 +52,22 @@ export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: Fog
     g.push(s);
   }
   const out: { trace: JsonObject; spans: number; truncated: number }[] = [];
+  const fidelity = opts.fidelity ?? fidelityOf(undefined);
   for (const [traceId, group] of groups) {
     const choice = chooseTraceFields(group);
     let truncated = 0;
-    const encoded = group.map((s) => {
+    const encoded: JsonObject[] = [];
+    for (const s of group) {
       const r = encodeSpan(s, choice, opts.maxContentBytes);
+      const held = holdFoglampSpan(r.span, s, fidelity);
+      if (!held) continue;
       if (r.truncated) truncated++;
-      return r.span;
-    });
+      encoded.push(held);
+    }
+    if (encoded.length === 0) continue;
     const trace: JsonObject = { traceId, spans: encoded };
     for (const field of Object.keys(TRACE_FIELD_MAP)) if (choice.fields[field] !== undefined) trace[field] = choice.fields[field];
-    if (choice.metadata) trace.metadata = choice.metadata;
+    if (choice.metadata) trace.metadata = stringMetadata(choice.metadata, fidelity) as JsonObject;
     // Unknown trace-level fields a Foglamp client sent, kept verbatim.
     for (const s of group) {
       for (const k in s.span.attributes) {
@@ -67,7 +76,7 @@ export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: Fog
         if (trace[field] === undefined) trace[field] = toJson(s.span.attributes[k]);
       }
     }
-    out.push({ trace, spans: group.length, truncated });
+    out.push({ trace, spans: encoded.length, truncated });
   }
   return out;
 }

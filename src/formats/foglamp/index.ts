@@ -14,6 +14,7 @@ import {
 } from './contract.js';
 import { decodeFoglampBody, decodeFoglampDocument } from './decode.js';
 import { encodeFoglamp, type FoglampEncodeOptions } from './encode.js';
+import { fidelityOf } from '../shared/fidelity.js';
 
 export { decodeFoglampBody, decodeFoglampDocument } from './decode.js';
 export { encodeFoglamp, encodeFoglampTraces } from './encode.js';
@@ -65,7 +66,9 @@ export const foglampExporter: ExporterDefinition = {
     max_traces_per_request: z.number().int().min(1).max(FOGLAMP_MAX_TRACES).optional(),
   },
   encode(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
-    const batches = encodeFoglamp(data, foglampOptions(ctx.config));
+    const fidelity = fidelityOf(ctx);
+    const batches = encodeFoglamp(data, { ...foglampOptions(ctx.config), fidelity });
+    fidelity.flush();
     const truncated = batches.reduce((n, b) => n + b.truncated, 0);
     if (truncated > 0) ctx.note?.('truncated', truncated, 'input/output larger than max_content_bytes');
     if (batches.length > 1) ctx.note?.('split', batches.length, 'more than max_traces_per_request traces');

@@ -20,12 +20,16 @@ import {
   ABSENT_FIELDS, KEYWORDSAI_DEFAULT_MAX_BYTES, KEYWORDSAI_DEFAULT_MAX_LOGS, P, STRUCTURED, TOP_LEVEL_TOKENS,
   kindFromLogType, logTypeFromKind, operationFromLogType,
 } from './contract.js';
+import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
+import { holdKeywordsAiLog } from './contract-check.js';
 import { COMPLETION_DETAILS_MAP, PROMPT_DETAILS_MAP, SOFT_FIELDS, USAGE_MAP } from './decode.js';
 
 export interface KeywordsAiEncodeOptions {
   maxLogsPerRequest?: number;
   maxRequestBytes?: number;
   maxContentBytes?: number;
+  /** Where contract refusals go (default: they throw). */
+  fidelity?: Fidelity;
 }
 
 export interface KeywordsAiBatch {
@@ -61,7 +65,12 @@ export function encodeKeywordsAiLogs(spans: readonly SpanWithContext[], opts: Ke
 export function encodeKeywordsAi(data: Telemetry, opts: KeywordsAiEncodeOptions = {}): KeywordsAiBatch[] {
   const maxLogs = Math.max(1, Math.trunc(opts.maxLogsPerRequest ?? KEYWORDSAI_DEFAULT_MAX_LOGS));
   const maxBytes = Math.max(2, Math.trunc(opts.maxRequestBytes ?? KEYWORDSAI_DEFAULT_MAX_BYTES));
-  const logs = encodeKeywordsAiLogs(flattenSpans(data.traces ?? []), opts);
+  const spans = flattenSpans(data.traces ?? []);
+  const fidelity = opts.fidelity ?? fidelityOf(undefined);
+  const logs = encodeKeywordsAiLogs(spans, opts).flatMap((l, i) => {
+    const held = holdKeywordsAiLog(l.log, spans[i]!, fidelity);
+    return held ? [{ log: held, truncated: l.truncated }] : [];
+  });
   const batches: KeywordsAiBatch[] = [];
   let cur: string[] = [];
   let curLogs: JsonObject[] = [];

@@ -14,6 +14,7 @@ import {
 } from './contract.js';
 import { decodeKeywordsAiBody, decodeKeywordsAiDocument } from './decode.js';
 import { encodeKeywordsAi, type KeywordsAiEncodeOptions } from './encode.js';
+import { fidelityOf } from '../shared/fidelity.js';
 
 export { decodeKeywordsAiBody, decodeKeywordsAiDocument } from './decode.js';
 export { encodeKeywordsAi, encodeKeywordsAiLogs } from './encode.js';
@@ -66,7 +67,9 @@ export const keywordsAiExporter: ExporterDefinition = {
     max_request_bytes: z.number().int().min(1024).optional(),
   },
   encode(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
-    const batches = encodeKeywordsAi(data, keywordsAiOptions(ctx.config));
+    const fidelity = fidelityOf(ctx);
+    const batches = encodeKeywordsAi(data, { ...keywordsAiOptions(ctx.config), fidelity });
+    fidelity.flush();
     const truncated = batches.reduce((n, b) => n + b.truncated, 0);
     if (truncated > 0) ctx.note?.('truncated', truncated, 'input/output larger than max_content_bytes');
     if (batches.length > 1) ctx.note?.('split', batches.length, 'more logs or bytes than one request takes');
