@@ -55,6 +55,11 @@ export interface DecodeResult {
   /** Items accepted, in the vendor's unit (Foglamp: span rows; InfraSage: records; OTLP: spans). */
   accepted: number;
   rejected: ItemRejection[];
+  /**
+   * Samples the request carried, for formats whose clients count samples rather than items
+   * (remote-write: `prometheus_remote_storage_samples_total`): switchyard_receiver_samples_total.
+   */
+  samples?: number;
 }
 
 export interface DecodeLimits {

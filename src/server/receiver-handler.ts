@@ -71,6 +71,7 @@ export function makeRouteHandler(r: ReceiverRuntime, route: RouteDefinition, dep
         const result = route.decode(body, info, limits);
         const routed = await deps.graph.consume(r.id, result.telemetry, body.length);
         for (const [signal, n] of routed) deps.metrics.receiverAccepted.inc({ receiver: r.id, signal }, n);
+        if (result.samples !== undefined) deps.metrics.receiverSamples.inc({ receiver: r.id }, result.samples);
         if (result.rejected.length) deps.metrics.receiverRefused.inc({ receiver: r.id, reason: 'invalid' }, result.rejected.length);
         reply = route.reply(result, info);
       }

@@ -21,8 +21,9 @@ import { instanceOf, jobOf, RESOURCE_IDENTITY_KEYS } from '../prometheus/resourc
  * (item attributes win); on metrics the resource identity also travels as the Prometheus labels
  * `job` and `instance` (so a remote-written series keeps every label under its own name).
  * `attributes` values are strings (as the document shows them; others go as their text, counted).
- * Stale markers are skipped (reported through `skipped`); a point with a non-finite value is
- * refused alone (InfraSage: "value must be a finite float64").
+ * Stale markers are skipped (reported through `skipped`); a gauge or sum point with a non-finite
+ * value is refused alone (InfraSage: "value must be a finite float64"); the non-finite parts of a
+ * histogram or summary (a NaN quantile) are skipped, the rest of the point sent.
  */
 export interface InfraSageRecordOut {
   service_id: string;
@@ -61,15 +62,20 @@ export function toRecords(data: Telemetry, opts: RecordOptions = {}): InfraSageR
             opts.skipped?.(1, `metric ${m.name}: a stale marker ends a series and is not a value InfraSage can take`);
             continue;
           }
-          const bad = recs.records.find((r) => !Number.isFinite(r.rec.value));
-          if (bad) {
+          const finite = recs.records.filter((r) => Number.isFinite(r.rec.value));
+          if (finite.length < recs.records.length && (d.type === 'gauge' || d.type === 'sum')) {
+            // A gauge or counter value InfraSage cannot hold, and no other value to send for it.
             const part: Telemetry = { metrics: [{ ...rm, scopeMetrics: [{ ...sm, metrics: [{ ...m, data: { ...d, dataPoints: [p] } as typeof d }] }] }] };
-            const reason = `infrasage: value must be a finite float64; metric ${bad.rec.metric_name} has ${String(bad.rec.value)}`;
+            const reason = `infrasage: value must be a finite float64; metric ${m.name} has ${String(recs.records[0]!.rec.value)}`;
             if (!opts.refuse) throw new Error(reason);
             opts.refuse(part, reason);
             continue;
           }
-          for (const r of recs.records) put(r.rec, labels, r.attrs);
+          // A histogram's or summary's non-finite part (a NaN quantile: no observations yet) is
+          // left out, the rest of the point still sent.
+          const nonFinite = recs.records.length - finite.length;
+          if (nonFinite) opts.skipped?.(nonFinite, `metric ${m.name}: InfraSage takes only finite values`);
+          for (const r of finite) put(r.rec, labels, r.attrs);
           if (recs.skippedBuckets) opts.skipped?.(recs.skippedBuckets, `metric ${m.name}: exponential histogram buckets have no InfraSage form`);
         }
       }
