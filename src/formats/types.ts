@@ -224,6 +224,10 @@ export interface TranslateCodec {
   /** Name on the command line: `otlp-json`, `netra`, `neatlogs`, `foglamp`, `keywordsai`. */
   name: string;
   decode(input: Buffer): Telemetry;
-  /** The request bodies the exporter would send, as text (several bodies are separated by newlines). */
-  encode(data: Telemetry): string;
+  /**
+   * The request bodies the exporter would send, as text (several bodies are separated by
+   * newlines). `ctx` receives what the exporter would report: skipped items, refused items (left
+   * out), dropped and coerced fields (`switchyard translate --report`).
+   */
+  encode(data: Telemetry, ctx?: Pick<EncodeContext, 'note' | 'refuse' | 'fidelity'>): string;
 }

@@ -7,7 +7,7 @@
  */
 import type { SpanWithContext } from '../../model/index.js';
 import { isObject, type JsonObject } from '../json.js';
-import { asText, isTokenCount, spanPart, type Fidelity } from '../shared/fidelity.js';
+import { asText, isTokenCount, spanPart, dropUnheldSpanFacts, type Fidelity } from '../shared/fidelity.js';
 import { MARK } from './contract.js';
 import { USAGE_MAP } from './decode.js';
 
@@ -67,6 +67,7 @@ export function holdFoglampSpan(span: JsonObject, sw: SpanWithContext, f: Fideli
       return undefined;
     }
   }
+  dropUnheldSpanFacts(sw, f);
   const md = stringMetadata(span.metadata, f);
   return md === span.metadata ? span : { ...span, metadata: md };
 }

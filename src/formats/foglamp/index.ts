@@ -84,7 +84,12 @@ export const foglampExporter: ExporterDefinition = {
 export const foglampTranslate: TranslateCodec = {
   name: 'foglamp',
   decode: (input: Buffer) => decodeFoglampDocument(parseJsonBody(input, { ...DEFAULT_DECODE_LIMITS, maxItems: Number.MAX_SAFE_INTEGER })).telemetry,
-  encode: (data: Telemetry) => encodeFoglamp(data).map((b) => JSON.stringify(b.body)).join('\n'),
+  encode(data: Telemetry, ctx) {
+    const fidelity = fidelityOf(ctx);
+    const out = encodeFoglamp(data, { fidelity }).map((b) => JSON.stringify(b.body)).join('\n');
+    fidelity.flush();
+    return out;
+  },
 };
 
 export const foglamp: FormatDefinition = {

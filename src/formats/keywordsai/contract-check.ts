@@ -6,7 +6,7 @@
  */
 import type { SpanWithContext } from '../../model/index.js';
 import { isObject, type JsonObject } from '../json.js';
-import { isTokenCount, spanPart, type Fidelity } from '../shared/fidelity.js';
+import { isTokenCount, spanPart, dropUnheldSpanFacts, type Fidelity } from '../shared/fidelity.js';
 
 export const KEYWORDSAI_USAGE_COUNTS = ['prompt_tokens', 'completion_tokens', 'total_tokens'] as const;
 
@@ -24,5 +24,6 @@ export function holdKeywordsAiLog(log: JsonObject, sw: SpanWithContext, f: Fidel
     f.refuse(spanPart(sw), `keywordsai: latency must be a non-negative number of seconds, span ${sw.span.spanId} ends before it starts (${JSON.stringify(log.latency)} s)`);
     return undefined;
   }
+  dropUnheldSpanFacts(sw, f);
   return log;
 }

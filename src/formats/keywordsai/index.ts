@@ -85,7 +85,12 @@ export const keywordsAiExporter: ExporterDefinition = {
 export const keywordsAiTranslate: TranslateCodec = {
   name: 'keywordsai',
   decode: (input: Buffer) => decodeKeywordsAiDocument(parseJsonBody(input, { ...DEFAULT_DECODE_LIMITS, maxItems: Number.MAX_SAFE_INTEGER })).telemetry,
-  encode: (data: Telemetry) => encodeKeywordsAi(data).map((b) => b.body).join('\n'),
+  encode(data: Telemetry, ctx) {
+    const fidelity = fidelityOf(ctx);
+    const out = encodeKeywordsAi(data, { fidelity }).map((b) => b.body).join('\n');
+    fidelity.flush();
+    return out;
+  },
 };
 
 export const keywordsai: FormatDefinition = {

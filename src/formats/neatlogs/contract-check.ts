@@ -11,7 +11,7 @@
  */
 import { Canonical, StatusCode, type SpanWithContext } from '../../model/index.js';
 import { isObject, type JsonObject } from '../json.js';
-import { spanPart, type Fidelity } from '../shared/fidelity.js';
+import { spanPart, dropUnheldSpanFacts, type Fidelity } from '../shared/fidelity.js';
 import { ATTR_KIND, ATTR_ORIGINAL_KIND, ATTR_STATUS, ATTR_WRAPPED, NEATLOGS_SPAN_KINDS, NEATLOGS_STATUSES } from './contract.js';
 
 function nearestKind(kind: string): string {
@@ -26,6 +26,7 @@ export function holdNeatlogsSpan(s: JsonObject, sw: SpanWithContext, f: Fidelity
     f.refuse(spanPart(sw), `neatlogs: span name is required and span ${sw.span.spanId} has none; Neatlogs documents no default`);
     return undefined;
   }
+  dropUnheldSpanFacts(sw, f);
   let out = s;
   let attrs = s.attributes as JsonObject;
   const kind = attrs[ATTR_KIND];

@@ -9,6 +9,7 @@ import { DEFAULT_DECODE_LIMITS } from '../json.js';
 import type { FormatDefinition, HttpReply, ReceiverFailure } from '../types.js';
 import { NEATLOGS_AUTH, NEATLOGS_MAX_REQUEST_BYTES, NEATLOGS_MEDIA_TYPE, NEATLOGS_PATH } from './contract.js';
 import { decodeNeatlogsBatch } from './decode.js';
+import { fidelityOf } from '../shared/fidelity.js';
 import { encodeNeatlogs, encodeNeatlogsBodies, neatlogsOptions } from './encode.js';
 
 export function neatlogsReply(): HttpReply {
@@ -62,8 +63,11 @@ export const neatlogsFormat: FormatDefinition = {
     decode(input: Buffer): Telemetry {
       return decodeNeatlogsBatch(input, { ...DEFAULT_DECODE_LIMITS, maxItems: Number.MAX_SAFE_INTEGER }).telemetry;
     },
-    encode(data: Telemetry): string {
-      return encodeNeatlogsBodies(data, neatlogsOptions({})).map((b) => b.text).join('\n');
+    encode(data: Telemetry, ctx): string {
+      const fidelity = fidelityOf(ctx);
+      const out = encodeNeatlogsBodies(data, neatlogsOptions({}), ctx?.note, fidelity).map((b) => b.text).join('\n');
+      fidelity.flush();
+      return out;
     },
   },
 };

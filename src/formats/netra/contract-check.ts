@@ -7,7 +7,7 @@
  */
 import type { SpanWithContext } from '../../model/index.js';
 import type { JsonObject } from '../json.js';
-import { isTokenCount, spanPart, type Fidelity } from '../shared/fidelity.js';
+import { isTokenCount, spanPart, dropUnheldSpanFacts, type Fidelity } from '../shared/fidelity.js';
 import { spanEventUuid } from './ids.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,6 +28,7 @@ export function holdNetraEvent(ev: JsonObject, sw: SpanWithContext, f: Fidelity)
       return undefined;
     }
   }
+  dropUnheldSpanFacts(sw, f);
   const em = ev.event_metadata as JsonObject;
   if (typeof em.event_id !== 'string' || !UUID.test(em.event_id)) {
     // "Auto-generated if not provided": the id a Netra client sent was not a UUID, so Switchyard

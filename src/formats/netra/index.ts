@@ -10,6 +10,7 @@ import type { DecodeResult, FormatDefinition, HttpReply, ReceiverFailure } from 
 import { NETRA_AUTH, NETRA_MAX_REQUEST_BYTES, NETRA_MEDIA_TYPE, NETRA_PATH } from './contract.js';
 import { decodeNetraNdjson } from './decode.js';
 import { encodeNetra, encodeNetraBodies, netraOptions } from './encode.js';
+import { fidelityOf } from '../shared/fidelity.js';
 
 export function netraReply(result: DecodeResult | undefined): HttpReply {
   const body: Record<string, unknown> = { status: 'accepted', accepted: result?.accepted ?? 0 };
@@ -73,8 +74,11 @@ export const netraFormat: FormatDefinition = {
       }
       return r.telemetry;
     },
-    encode(data: Telemetry): string {
-      return encodeNetraBodies(data, netraOptions({})).map((b) => b.ndjson).join('');
+    encode(data: Telemetry, ctx): string {
+      const fidelity = fidelityOf(ctx);
+      const out = encodeNetraBodies(data, netraOptions({}), ctx?.note, fidelity).map((b) => b.ndjson).join('');
+      fidelity.flush();
+      return out;
     },
   },
 };

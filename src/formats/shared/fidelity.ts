@@ -52,3 +52,12 @@ export function isTokenCount(v: unknown): boolean {
 export function asText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
 }
+
+/**
+ * Span facts none of the AI-observability vendors has a place for: events (exceptions, stream
+ * chunks) and links. Counted once per encoded span that had them.
+ */
+export function dropUnheldSpanFacts(sw: SpanWithContext, f: Fidelity): void {
+  if (sw.span.events.length) f.drop('span.events', sw.span.events.length);
+  if (sw.span.links.length) f.drop('span.links', sw.span.links.length);
+}
