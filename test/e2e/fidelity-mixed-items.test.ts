@@ -11,9 +11,13 @@
  * - Foglamp and KeywordsAI: a fractional token count (counts are integers);
  * - KeywordsAI: a span ending before it starts (a negative latency);
  * - InfraSage: a record the gateway itself refuses per item (`failures`: timestamp_too_old), the
- *   per-item answer counted as refused for exactly those records, never as sent.
+ *   per-item answer counted as refused for exactly those records, never as sent;
+ * - OTLP: a collector answering `partial_success.rejected_spans = k`: exactly k counted as refused
+ *   (never as sent), the request kept whole in the dead-letter file (OTLP does not say which).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -232,6 +236,60 @@ service:
     for (const l of dl) {
       expect(l.items).toBe(1);
       expect(l.reason).toMatch(/^timestamp_too_old: Timestamp is more than 24h in the past/);
+    }
+  });
+
+  it('OTLP partial_success: exactly the rejected count is refused, never sent, and the request is kept whole', { timeout: 60_000 }, async () => {
+    const random = rng(SEED + 2);
+    const n = 10 + Math.floor(random() * 20);
+    const rejected = 1 + Math.floor(random() * 3);
+    const bodies: string[] = [];
+    // A collector that takes the request and reports `rejected` of its spans as invalid.
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ partialSuccess: { rejectedSpans: String(rejected), errorMessage: 'span name too long' } }));
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    const h2 = await startSwitchyard(`
+receivers:
+  otlp: { endpoint: 127.0.0.1:0 }
+exporters:
+  otlp_http: { endpoint: ${url}, encoding: json, compression: none, dead_letter_path: ${dir}/otlp.jsonl }
+processors:
+  batch: { send_batch_size: 1000, timeout: 100ms }
+service:
+  telemetry: { endpoint: 127.0.0.1:0 }
+  pipelines:
+    traces: { receivers: [otlp], processors: [batch], exporters: [otlp_http] }
+`);
+    try {
+      const t0 = BigInt(Date.now()) * 1_000_000n;
+      const spans = Array.from({ length: n }, (_, i) => ({ traceId: hex(1, 32), spanId: hex(i + 1, 16), name: `op ${i}`, kind: 1, startTimeUnixNano: String(t0), endTimeUnixNano: String(t0 + 1_000_000n) }));
+      const res = await fetch(`${h2.service.receiverUrl('otlp')}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] }) });
+      expect(res.status).toBe(200);
+      const telemetry = h2.service.telemetryUrl!;
+      const ctx = `seed ${SEED}, n ${n}, rejected ${rejected}`;
+      const sent = () => selfMetric(telemetry, 'switchyard_exporter_sent_items_total', { exporter: 'otlp_http' });
+      const refused = () => selfMetric(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'otlp_http', reason: 'refused_item' });
+      await eventually(async () => (await sent()) + (await refused()) === n, 20_000, `otlp_http accounted for ${n} spans (${ctx})`);
+      expect(await sent(), ctx).toBe(n - rejected);
+      expect(await refused(), ctx).toBe(rejected);
+      expect(await selfMetric(telemetry, 'switchyard_exporter_send_failed_items_total', { exporter: 'otlp_http' }), ctx).toBe(rejected);
+      // The collector's own count: it got every span once, in one request.
+      expect(bodies.reduce((a, b) => a + JSON.parse(b).resourceSpans[0].scopeSpans[0].spans.length, 0), ctx).toBe(n);
+      const dl = letters(join(dir, 'otlp.jsonl'));
+      expect(dl, ctx).toHaveLength(1);
+      expect(dl[0]!.items).toBe(rejected);
+      expect(dl[0]!.reason).toBe(`partial: ${rejected} item(s) refused: span name too long`);
+      expect(JSON.parse(dl[0]!.body!).resourceSpans[0].scopeSpans[0].spans).toHaveLength(n);
+    } finally {
+      await h2.close();
+      await new Promise<void>((r) => { collector.closeAllConnections(); collector.close(() => r()); });
     }
   });
 });
