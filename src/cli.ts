@@ -12,9 +12,10 @@ const USAGE = `switchyard ${VERSION} — telemetry translation proxy for AI syst
 Usage:
   switchyard run [--config FILE]         run the pipelines of FILE (default: config/default.yaml)
   switchyard validate --config FILE...   check config files; print every error; exit 1 if any
-  switchyard translate --from F --to F [FILE]
+  switchyard translate --from F --to F [--report] [FILE]
                                          convert a payload offline (stdin when no FILE) between
-                                         formats: ${'{formats}'}
+                                         formats: ${'{formats}'}; --report prints on stderr what
+                                         the target dropped, coerced, skipped or refused
   switchyard --help | --version
 
 Exit codes: 0 ok, 1 config or start-up error, 2 usage error.`;
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
         config: { type: 'string', short: 'c', multiple: true },
         from: { type: 'string' },
         to: { type: 'string' },
+        report: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -55,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     case 'validate':
       return validate(values.config ?? positionals.slice(1));
     case 'translate':
-      return translate(values.from, values.to, positionals[1]);
+      return translate(values.from, values.to, positionals[1], values.report === true);
     default:
       process.stderr.write(`unknown command "${command}"\n\n${await usage()}\n`);
       return 2;
@@ -97,8 +99,8 @@ async function run(file: string): Promise<number> {
   return runService(config, file);
 }
 
-async function translate(from: string | undefined, to: string | undefined, file: string | undefined): Promise<number> {
-  const { translatePayload, translateFormatNames } = await import('./translate.js');
+async function translate(from: string | undefined, to: string | undefined, file: string | undefined, report: boolean): Promise<number> {
+  const { translateWithReport, translateFormatNames, formatFidelityReport } = await import('./translate.js');
   if (!from || !to) {
     process.stderr.write(`translate needs --from and --to (formats: ${translateFormatNames().join(', ')})\n`);
     return 2;
@@ -111,7 +113,11 @@ async function translate(from: string | undefined, to: string | undefined, file:
     return 1;
   }
   try {
-    process.stdout.write(translatePayload(from, to, input));
+    const t = translateWithReport(from, to, input);
+    process.stdout.write(t.output);
+    if (report) process.stderr.write(formatFidelityReport(from, to, t.report));
+    // Items the target cannot take are left out of the output: never silently.
+    else for (const r of t.report.refused) process.stderr.write(`refused ${r.items} item(s): ${r.reason}\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);

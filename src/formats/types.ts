@@ -55,6 +55,11 @@ export interface DecodeResult {
   /** Items accepted, in the vendor's unit (Foglamp: span rows; InfraSage: records; OTLP: spans). */
   accepted: number;
   rejected: ItemRejection[];
+  /**
+   * Samples the request carried, for formats whose clients count samples rather than items
+   * (remote-write: `prometheus_remote_storage_samples_total`): switchyard_receiver_samples_total.
+   */
+  samples?: number;
 }
 
 export interface DecodeLimits {
@@ -239,6 +244,10 @@ export interface TranslateCodec {
   /** Name on the command line: `otlp-json`, `netra`, `neatlogs`, `foglamp`, `keywordsai`. */
   name: string;
   decode(input: Buffer): Telemetry;
-  /** The request bodies the exporter would send, as text (several bodies are separated by newlines). */
-  encode(data: Telemetry): string;
+  /**
+   * The request bodies the exporter would send, as text (several bodies are separated by
+   * newlines). `ctx` receives what the exporter would report: skipped items, refused items (left
+   * out), dropped and coerced fields (`switchyard translate --report`).
+   */
+  encode(data: Telemetry, ctx?: Pick<EncodeContext, 'note' | 'refuse' | 'fidelity'>): string;
 }

@@ -9,6 +9,8 @@ export class SelfMetrics {
   readonly registry = new Registry();
   readonly receiverAccepted = this.counter('switchyard_receiver_accepted_items_total', 'Items accepted by a receiver and queued for every exporter', ['receiver', 'signal']);
   readonly receiverRefused = this.counter('switchyard_receiver_refused_items_total', 'Items refused by a receiver (invalid input or back-pressure)', ['receiver', 'reason']);
+  /** Samples written through a receiver (remote-write), to reconcile with prometheus_remote_storage_samples_total. */
+  readonly receiverSamples = this.counter('switchyard_receiver_samples_total', 'Float samples a receiver accepted and queued (remote-write), as Prometheus counts them', ['receiver']);
   readonly receiverRequests = this.counter('switchyard_receiver_requests_total', 'Requests by receiver and response status', ['receiver', 'status']);
   readonly requestDuration = new Histogram({
     name: 'switchyard_receiver_request_duration_seconds',

@@ -106,6 +106,7 @@ export async function deliverDecoded(receiverId: string, deps: HandlerDeps, resu
   if (problem) throw new InputError(problem.field, problem.message);
   const routed = await deps.graph.consume(receiverId, result.telemetry, bytes);
   for (const [signal, n] of routed) deps.metrics.receiverAccepted.inc({ receiver: receiverId, signal }, n);
+  if (result.samples !== undefined) deps.metrics.receiverSamples.inc({ receiver: receiverId }, result.samples);
   if (result.rejected.length) deps.metrics.receiverRefused.inc({ receiver: receiverId, reason: 'invalid' }, result.rejected.length);
 }
 

@@ -3,7 +3,7 @@ import { oracleReadJson } from '../helpers/otlp-oracle.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
 import { PROMETHEUS_BIN, startPrometheus, stopAllPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
-import { counterOrZero, expectNoSeries, readSelfMetrics, seriesValue } from '../helpers/self-metrics.js';
+import { counterOrZero, expectNoSeries, readSelfMetrics, selfMetric, seriesValue } from '../helpers/self-metrics.js';
 import { startInfraSage, type InfraSageStandin } from '../standins/infrasage.js';
 
 /**
@@ -11,8 +11,10 @@ import { startInfraSage, type InfraSageStandin } from '../standins/infrasage.js'
  * remote-writes to Switchyard's `prometheus_remote_write` receiver; the pipeline exports to the
  * strict InfraSage stand-in. Checked:
  * - known series arrive with their labels and values: `prometheus_build_info` with the labels
- *   Prometheus itself exposes, `up` = 1; `job` becomes service_id (job → service.name) and
- *   `instance` the attribute `service.instance.id` (docs: job/instance ↔ resource);
+ *   Prometheus itself exposes, `up` = 1; every record carries every label of its series, `job`
+ *   and `instance` included under those names (labels are user data, DESIGN §10); service_id is
+ *   the job;
+ * - the receiver's samples counter equals Prometheus' own prometheus_remote_storage_samples_total;
  * - values and timestamps equal what Prometheus stored in its own TSDB (read back through its
  *   query API), and every stored sample of those series reached InfraSage;
  * - nothing is lost, by an independent count: every raw sample in Prometheus' TSDB (its query API,
@@ -92,13 +94,33 @@ remote_write:
     expect(Object.keys(buildLabels)).toEqual(expect.arrayContaining(['version', 'goversion', 'revision', 'branch']));
     const build = named('prometheus_build_info')[0]!;
     expect(build).toMatchObject({ service_id: 'self', type: 'metric', value: 1 });
-    expect(build.attributes).toEqual({ ...buildLabels, 'service.instance.id': instance });
+    expect(build.attributes).toEqual({ ...buildLabels, job: 'self', instance });
 
-    // up{job="self",instance=…} = 1 on every scrape: job → service_id, instance → service.instance.id.
+    // up{job="self",instance=…} = 1 on every scrape, with exactly its two labels.
     for (const r of named('up')) {
-      expect(r).toMatchObject({ service_id: 'self', value: 1, attributes: { 'service.instance.id': instance } });
-      expect(Object.keys(r.attributes!)).toEqual(['service.instance.id']);
+      expect(r).toMatchObject({ service_id: 'self', value: 1 });
+      expect(r.attributes).toEqual({ job: 'self', instance });
     }
+
+    // Every record carries every label of its series, as Prometheus stored it.
+    const upSeries = await prom.samples('{job="self", __name__=~"up|prometheus_build_info|prometheus_tsdb_head_series"}');
+    expect(upSeries.length).toBeGreaterThan(0);
+    for (const s of upSeries) {
+      const { __name__: name, ...labels } = s.metric;
+      const got = named(name!);
+      expect(got.length, name).toBeGreaterThan(0);
+      for (const r of got) expect(r.attributes, name).toEqual(labels);
+    }
+
+    // Samples: what Switchyard counted equals what Prometheus says it sent. Both move every
+    // second; at a moment between two sends they agree (Prometheus read first, then Switchyard).
+    let promSent = 0;
+    let ours = 0;
+    await eventually(async () => {
+      promSent = promMetric(await (await fetch(`${prom.url}/metrics`)).text(), 'prometheus_remote_storage_samples_total');
+      ours = await selfMetric(telemetry, 'switchyard_receiver_samples_total', { receiver: 'prometheus_remote_write' });
+      return promSent > 0 && promSent === ours;
+    }, 20_000, "switchyard_receiver_samples_total = prometheus_remote_storage_samples_total");
 
     // Values and timestamps equal Prometheus' own stored samples, for a gauge set and a counter.
     const checked = ['up', 'scrape_samples_scraped', 'scrape_duration_seconds', 'prometheus_tsdb_head_samples_appended_total'];
@@ -175,20 +197,31 @@ remote_write:
       }
     }
     const expected = points.flatMap(expectedRecords);
+    // A gauge or counter point with a non-finite value is refused alone (dead-lettered).
+    const refusedPoints = points.filter((p) => p.value !== undefined && !p.stale && !Number.isFinite(p.value)).length;
+    const deadLettered = counterOrZero(await readSelfMetrics(telemetry), 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'contract' });
+    expect(deadLettered).toBe(refusedPoints);
     const expectedSkipped = expected.filter((e) => e.skip).length;
     const expectedDelivered = expected.filter((e) => !e.skip).map((e) => e.key).sort();
-    expect(records().length + skipped).toBe(expected.length);
-    expect(skipped).toBe(expectedSkipped);
+    expect(records().length + skipped + refusedPoints).toBe(expected.length);
+    expect(skipped + refusedPoints).toBe(expectedSkipped);
     expect(sent).toBe(records().length);
     expect(records().map(recordKey).sort()).toEqual(expectedDelivered);
     // No refusals, failures or dead letters anywhere on the way.
     await expectNoSeries(telemetry, 'switchyard_receiver_refused_items_total');
-    await expectNoSeries(telemetry, 'switchyard_exporter_send_failed_items_total');
-    await expectNoSeries(telemetry, 'switchyard_exporter_dead_lettered_items_total');
+    // Points InfraSage's contract cannot take (NaN, ±Inf values) are refused alone, nothing else fails.
+    expect(counterOrZero(await readSelfMetrics(telemetry), 'switchyard_exporter_send_failed_items_total', { exporter: 'infrasage', signal: 'metrics' })).toBe(refusedPoints);
     expect(new Set(standin.requests.map((r) => `${r.status} ${r.path}`))).toEqual(new Set(['200 /api/v1/telemetry/batch']));
     console.info(`metrics e2e 1: ${accepted} points accepted → ${records().length} InfraSage records + ${skipped} skipped, in ${Date.now() - started} ms`);
   });
 });
+
+/** A sample's value summed over every series of `name` in a Prometheus exposition. */
+function promMetric(exposition: string, name: string): number {
+  let sum = 0;
+  for (const m of exposition.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum += Number(m[1]);
+  return sum;
+}
 
 /** Labels other than __name__, job and instance, sorted: the attribute part of a series key. */
 function attrsOf(labels: Record<string, string>): [string, string][] {
@@ -277,7 +310,9 @@ function promSamples(p: TapPoint): { ms: number; key: string }[] {
 
 /** The InfraSage records the documented mapping makes of one point (skip = NaN/±Inf/stale). */
 function expectedRecords(p: TapPoint): { key: string; skip: boolean }[] {
-  const { 'service.name': sid, ...res } = p.resource;
+  const { 'service.name': sid, 'service.instance.id': inst, ...res } = p.resource;
+  // The resource identity travels as the series' job and instance labels.
+  if (inst !== undefined) Object.assign(res, { job: sid, instance: inst });
   const one = (name: string, value: number, extra: Attributes = {}) => ({
     key: JSON.stringify([typeof sid === 'string' ? sid : 'unknown_service', name, value, Number(p.timeUnixNano / 1_000_000n), sortObj({ ...res, ...p.attributes, ...extra })]),
     skip: p.stale || !Number.isFinite(value),

@@ -175,7 +175,9 @@ service:
     expect(span).toMatchObject({ spanType: 'llm', modelId: 'gpt-4o', provider: 'openai', status: 'error', errorMessage: 'upstream refused key **** for ****' });
     expect(JSON.parse(span.input as string)).toEqual([{ role: 'user', content: `I am ****, card ****; my key is ****. Ticket ${UUID} opened ${ISO_TIME}.` }]);
     const md = span.metadata as Obj;
-    expect(md['governance.security.pii_redacted']).toBe(true);
+    // Foglamp metadata takes strings: the marker goes as its text, named in the JSON-text key list.
+    expect(md['governance.security.pii_redacted']).toBe('true');
+    expect(JSON.parse(md['switchyard.foglamp.json_keys'] as string)).toContain('governance.security.pii_redacted');
     expect(md['user.email']).toBe('****');
     expect(JSON.parse(md['input.value'] as string)).toEqual({ model: 'gpt-4o', messages: [{ role: 'user', content: 'I am\n****,\ncard\n****\n****' }] });
 

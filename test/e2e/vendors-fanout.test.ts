@@ -8,6 +8,7 @@ import { startKeywordsAi, type KeywordsAiStandin } from '../standins/keywordsai.
 import { startNeatlogsStandin, type NeatlogsStandin } from '../standins/neatlogs.js';
 import { startNetraStandin, type NetraStandin } from '../standins/netra.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
+import { selfMetric } from '../helpers/self-metrics.js';
 
 /**
  * The OpenTelemetry JS SDK sends GenAI spans over OTLP/protobuf to Switchyard; one traces pipeline
@@ -88,16 +89,19 @@ service:
     Object.assign(ids, { trace: agent.spanContext().traceId, agent: agent.spanContext().spanId, llm: llm.spanContext().spanId, tool: tool.spanContext().spanId });
     await provider.forceFlush();
     await provider.shutdown();
-    await eventually(() => netra.events().length >= 3 && neat.spans().length >= 3 && fog.received.length >= 1 && kw.received.length >= 3, 15_000, 'all four vendors');
+    await eventually(() => netra.events().length >= 1 && neat.spans().length >= 3 && fog.received.length >= 1 && kw.received.length >= 3, 15_000, 'all four vendors');
   });
   afterAll(async () => {
     await h?.close();
     await Promise.all([netra?.close(), neat?.close(), fog?.close(), kw?.close()]);
   });
 
-  it('netra gets gzip NDJSON events with ids, model, OpenAI usage, messages and times', () => {
+  it('netra gets gzip NDJSON events with ids, model, OpenAI usage, messages and times; the spans naming no model are refused alone', async () => {
     const events = netra.events() as any[];
-    expect(events).toHaveLength(3);
+    // span_policy: all offers the agent and tool spans too, but Netra requires request.model and
+    // they name none: each is set aside alone (dead-lettered with the reason), the LLM span sent.
+    await eventually(async () => (await selfMetric(h.service.telemetryUrl!, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'netra', reason: 'contract' })) === 2, 10_000, 'agent and tool refused by netra');
+    expect(events).toHaveLength(1);
     expect(netra.received[0]!.headers['content-encoding']).toBe('gzip');
     const llm = events.find((e) => e.trace_context.span_id === ids.llm);
     expect(llm.trace_context).toMatchObject({ trace_id: ids.trace, parent_span_id: ids.agent, span_name: 'chat gpt-4o', span_kind: 'llm' });
@@ -110,10 +114,6 @@ service:
     expect(llm.response.completion.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: 'It left the depot this morning.' } });
     expect(llm.event_metadata.timestamp_utc).toBe(START_MS);
     expect(llm.performance.latency_ms.total_e2e).toBe(END_MS - START_MS);
-    const tool = events.find((e) => e.trace_context.span_id === ids.tool);
-    expect(tool.trace_context.span_kind).toBe('tool');
-    expect(tool.attributes).toMatchObject({ 'otel.status_code': 'ERROR', 'otel.status_description': 'carrier API timeout' });
-    expect(events.find((e) => e.trace_context.span_id === ids.agent).trace_context.span_kind).toBe('agent');
   });
 
   it('neatlogs gets one workflow batch with ids, kinds, GenAI attributes, messages, times and summary metrics', () => {

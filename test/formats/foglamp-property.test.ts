@@ -4,6 +4,7 @@ import {
   AI_SPAN_KINDS, Canonical, GenAI, StatusCode, newSpan, type AnyValue, type Attributes, type Span, type Telemetry,
 } from '../../src/model/index.js';
 import { decodeFoglampDocument, encodeFoglamp, foglampOptions } from '../../src/formats/foglamp/index.js';
+import { fidelityOf } from '../../src/formats/shared/fidelity.js';
 
 // ---------------------------------------------------------------- vendor documents
 
@@ -16,7 +17,9 @@ const nonIntDouble = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6
 const jsonLeaf = fc.oneof(text, fc.integer({ min: -1e9, max: 1e9 }), nonIntDouble, fc.boolean());
 const jsonValue = fc.oneof(jsonLeaf, fc.array(jsonLeaf, { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', 'c'), jsonLeaf, { maxKeys: 2 }));
 const metaKey = fc.constantFrom('environment', 'region', 'team', 'app.version', 'foglamp.internal', 'keywordsai.cost_center');
-const metadata = fc.dictionary(metaKey, jsonValue, { minKeys: 1, maxKeys: 4 });
+// The document shows metadata with string values only: a strictly valid document has those.
+let metaValue: fc.Arbitrary<unknown> = text;
+const metadata = fc.constant(null).chain(() => fc.dictionary(metaKey, metaValue, { minKeys: 1, maxKeys: 4 }));
 const chatText = fc.array(fc.record({ role: fc.constantFrom('system', 'user', 'assistant'), content: text }), { minLength: 1, maxLength: 3 }).map((m) => JSON.stringify(m));
 const content = fc.oneof(text, chatText, fc.constant('{"query":"x"}'));
 
@@ -57,7 +60,7 @@ const trace = fc.record(
     workflowName: text,
     workflowRunId: id,
     sessionId: id,
-    metadata: fc.dictionary(metaKey, jsonValue, { maxKeys: 3 }),
+    metadata: fc.constant(null).chain(() => fc.dictionary(metaKey, metaValue, { maxKeys: 3 })),
   },
   { requiredKeys: ['spans'] },
 );
@@ -133,6 +136,34 @@ describe('foglamp property tests', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('documents with non-string metadata (what Foglamp clients may send) go out with string metadata only, and decode back to the same model', () => {
+    metaValue = jsonValue;
+    try {
+      fc.assert(
+        fc.property(document, (doc) => {
+          const model = decodeFoglampDocument(doc).telemetry;
+          const coerced: Record<string, number> = {};
+          const fidelity = fidelityOf({ fidelity: (_k, f, n) => { coerced[f] = (coerced[f] ?? 0) + n; } });
+          const bodies = encodeFoglamp(model, { ...foglampOptions(), fidelity }).map((b) => JSON.parse(JSON.stringify(b.body)));
+          fidelity.flush();
+          let nonString = 0;
+          for (const t of doc.traces) for (const md of [t.metadata, ...t.spans.map((x: any) => x.metadata)]) for (const v of Object.values(md ?? {})) if (typeof v !== 'string') nonString++;
+          for (const b of bodies) {
+            for (const t of b.traces) for (const md of [t.metadata, ...t.spans.map((x: any) => x.metadata)]) for (const v of Object.values(md ?? {})) expect(typeof v).toBe('string');
+          }
+          // Each non-string value is one coerced fact (a span's metadata may also carry the trace's).
+          expect(Object.values(coerced).reduce((a, b) => a + b, 0) >= nonString).toBe(true);
+          if (nonString === 0) expect(coerced).toEqual({});
+          const back = bodies.flatMap((b) => decodeFoglampDocument(b).telemetry.traces!);
+          expect(back.flatMap((r) => r.scopeSpans.flatMap((x) => x.spans))).toEqual(model.traces![0]!.scopeSpans[0]!.spans);
+        }),
+        { numRuns: 300 },
+      );
+    } finally {
+      metaValue = text;
+    }
   });
 
   it('decode(encode(model)) gives the model back', () => {

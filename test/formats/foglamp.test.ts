@@ -175,7 +175,11 @@ describe('foglamp: mapping', () => {
     };
     const [s] = spansOf(decode(d).telemetry);
     expect(s!.attributes).toMatchObject({ 'foglamp.costUsd': 0.5, 'foglamp.usage.audioTokens': 2n, 'foglamp.trace.tags': ['x'], 'foglamp.metadata.foglamp.x': 1n, [GenAI.providerName]: 'openai' });
-    expect(roundTrip(d)).toEqual([d]);
+    // metadata goes out with string values only; Switchyard notes which ones were JSON text
+    const sent = structuredClone(d) as any;
+    sent.traces[0].spans[0].metadata = { 'foglamp.x': '1', [GenAI.providerName]: 'meta-value', 'switchyard.foglamp.json_keys': '["foglamp.x"]' };
+    expect(roundTrip(d)).toEqual([sent]);
+    expect(roundTrip(sent)).toEqual([sent]);
   });
 
   it('carries span attributes and resource attributes from other sources in metadata', () => {

@@ -196,8 +196,9 @@ describe('infrasage exporter', () => {
     expect(batch(sent).telemetry).toEqual(r.telemetry);
   });
 
-  it('skips values InfraSage cannot take, and counts them', () => {
+  it('skips stale markers and refuses each non-finite point alone, counting both', () => {
     const notes: [string, number, string][] = [];
+    const refused: string[] = [];
     const NS = NOW;
     const t: Telemetry = { metrics: [{ resource: { attributes: { 'service.name': 's' } }, scopeMetrics: [{ scope: { name: 'x' }, metrics: [
       { name: 'g', data: { type: 'gauge', dataPoints: [
@@ -206,9 +207,13 @@ describe('infrasage exporter', () => {
       ] } },
       { name: 'h', data: { type: 'histogram', aggregationTemporality: Temporality.CUMULATIVE, dataPoints: [{ attributes: {}, timeUnixNano: NS, count: 3, sum: 1.5, bucketCounts: [3], explicitBounds: [] }] } },
     ] }] }] };
-    const [out] = exp.encode(t, ctx(notes));
+    const [out] = exp.encode(t, { ...ctx(notes), refuse: (p, why) => refused.push(`${p.metrics![0]!.scopeMetrics[0]!.metrics[0]!.data.dataPoints.length}:${why}`) });
     expect((out!.records as { metric_name: string; value: number }[]).map((r) => [r.metric_name, r.value])).toEqual([['g', 1], ['h_count', 3], ['h_sum', 1.5], ['h_bucket', 3]]);
-    expect(notes.filter((n) => n[0] === 'skipped').reduce((a, n) => a + n[1], 0)).toBe(3);
+    expect(notes.filter((n) => n[0] === 'skipped').reduce((a, n) => a + n[1], 0)).toBe(1);
+    expect(refused).toEqual([
+      '1:infrasage: value must be a finite float64; metric g has NaN',
+      '1:infrasage: value must be a finite float64; metric g has Infinity',
+    ]);
   });
 
   it('splits into batches of at most 10,000 records', () => {

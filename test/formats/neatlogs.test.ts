@@ -69,14 +69,26 @@ describe('neatlogs: vendor examples round trip', () => {
     expect(encode(decode(ex).telemetry)[0]!.body).toEqual(ex);
   });
 
-  it('unknown span and batch keys, string and array inputs survive', () => {
+  it('unknown span and batch keys survive; string and array inputs go out as objects and decode back unchanged', () => {
     const ex = structuredClone(NEATLOGS_CURL) as any;
     ex.session_id = 'sess-1';
     ex.spans[0].kind = 'server';
     ex.spans[0].input = 'plain text';
     ex.spans[1].input = [1, 2, 3];
     ex.spans[1].attributes.custom_field = { nested: [1, 'a', true] };
-    expect(encode(decode(ex).telemetry)[0]!.body).toEqual(ex);
+    const model = decode(ex).telemetry;
+    const body = encode(model)[0]!.body as any;
+    // The document shows `input` as an object: a string or an array is wrapped, and marked.
+    expect(body.spans[0].input).toEqual({ value: 'plain text' });
+    expect(body.spans[1].input).toEqual({ value: [1, 2, 3] });
+    expect(body.spans[0].attributes['switchyard.input.wrapped']).toBe(true);
+    const plain = structuredClone(body);
+    plain.spans[0].input = ex.spans[0].input;
+    plain.spans[1].input = ex.spans[1].input;
+    delete plain.spans[0].attributes['switchyard.input.wrapped'];
+    delete plain.spans[1].attributes['switchyard.input.wrapped'];
+    expect(plain).toEqual(ex);
+    expect(decode(body).telemetry).toEqual(model);
   });
 });
 
@@ -113,7 +125,13 @@ describe('neatlogs: field mapping', () => {
     expect(a!.attributes[Canonical.spanKind]).toBe('WORKFLOW');
     expect(b!.attributes[Canonical.spanKind]).toBe('UNKNOWN');
     expect(b!.attributes['neatlogs.span_kind']).toBe('PLANNER');
-    expect(encode(decode(ex).telemetry)[0]!.body).toEqual(ex);
+    // On the wire only the supported kinds: PLANNER goes as CHAIN, and comes back as PLANNER.
+    const body = encode(decode(ex).telemetry)[0]!.body as any;
+    expect(body.spans[0].attributes['openinference.span.kind']).toBe('WORKFLOW');
+    expect(body.spans[0].attributes['switchyard.span_kind']).toBe('workflow');
+    expect(body.spans[1].attributes['openinference.span.kind']).toBe('CHAIN');
+    expect(body.spans[1].attributes['switchyard.span_kind']).toBe('PLANNER');
+    expect(decode(body).telemetry).toEqual(decode(ex).telemetry);
   });
 
   it('status, error_message, error_type', () => {
@@ -164,7 +182,9 @@ describe('neatlogs: field mapping', () => {
     expect(out.map((o) => [o.body.workflow_name, o.body.spans.map((s: any) => s.span_id)])).toEqual([
       ['a', ['1', '3']], ['b', ['2']], ['fallback', ['4']],
     ]);
-    expect(out[0]!.body.spans[0].attributes['openinference.span.kind']).toBe('UNKNOWN');
+    // A span with no AI kind goes as CHAIN (UNKNOWN is not a supported kind), its kind kept aside.
+    expect(out[0]!.body.spans[0].attributes['openinference.span.kind']).toBe('CHAIN');
+    expect(out[0]!.body.spans[0].attributes['switchyard.span_kind']).toBe('UNKNOWN');
   });
 
   it('one workflow_name per trace: the root span\'s, wherever it is in the batch, for every span of the trace', () => {

@@ -15,7 +15,8 @@ const event = fc.record({
   identity_context: fc.record({ user_id: text, organization_id: text, api_key_hash: text }, { requiredKeys: [] }),
   application_context: fc.record({ app_name: text, service_name: text, environment: text }, { requiredKeys: [] }),
   request: fc.record({
-    model: fc.record({ provider: text, family: text, name: text }, { requiredKeys: [] }),
+    // Netra's request.model identifies the model: a name is required (an event without one is refused).
+    model: fc.record({ provider: text, family: text, name: text }, { requiredKeys: ['name'] }),
     prompt: fc.record({ messages: fc.array(message, { maxLength: 4 }) }),
     generation_config: fc.record({ temperature: fc.double({ min: 0, max: 2, noNaN: true }), max_tokens_to_sample: count, top_p: fc.double({ min: 0, max: 1, noNaN: true }) }, { requiredKeys: [] }),
   }, { requiredKeys: ['model', 'prompt'] }),

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Canonical, GenAI, newSpan, tracesOf } from '../../src/model/index.js';
-import { decodeNetraNdjson, netraExporter } from '../../src/formats/netra/index.js';
+import { decodeNetraNdjson, encodeNetra, netraExporter, netraOptions } from '../../src/formats/netra/index.js';
+import type { Telemetry } from '../../src/model/index.js';
 import { encodeWith } from '../helpers/encode-with.js';
 import { decodeNeatlogsBatch } from '../../src/formats/neatlogs/index.js';
 import type { OutboundRequest } from '../../src/formats/types.js';
@@ -33,20 +34,27 @@ describe('netra exporter output against the strict stand-in', () => {
     expect(dropNulls(standin.events().at(-1))).toEqual(dropNulls(JSON.parse(NETRA_DOC_EXAMPLE)));
   });
 
-  it('a Neatlogs batch bridged to Netra (span_policy all) is accepted; llm_only sends only the LLM span', async () => {
+  it('a Neatlogs batch bridged to Netra: span_policy all refuses the span without a model alone; llm_only sends only the LLM span', async () => {
     const t = decodeNeatlogsBatch(Buffer.from(JSON.stringify(NEATLOGS_CURL))).telemetry;
+    for (const s of t.traces![0]!.scopeSpans[0]!.spans) if (s.attributes[Canonical.spanKind] === 'LLM') s.attributes[GenAI.requestModel] = 'gpt-4o';
     const before = standin.events().length;
-    for (const r of encodeWith(netraExporter, t, { ...baseConfig, span_policy: 'all' })) expect((await send(r)).status).toBe(202);
-    for (const r of encodeWith(netraExporter, t, baseConfig)) expect((await send(r)).status).toBe(202);
+    const refused: string[] = [];
+    for (const r of encodeNetra(t, { config: netraOptions({ ...baseConfig, span_policy: 'all' }), refuse: (p: Telemetry, why: string) => refused.push(`${p.traces![0]!.scopeSpans[0]!.spans[0]!.spanId}: ${why}`) })) {
+      expect((await send(r)).status).toBe(202);
+    }
+    // The WORKFLOW root names no model, and Netra requires request.model: set aside, not sent.
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(/^sp-root-001: netra: request\.model\.name is required/);
+    for (const r of encodeNetra(t, { config: netraOptions(baseConfig) })) expect((await send(r)).status).toBe(202);
     const got = standin.events().slice(before);
-    expect(got.map((e) => (e.trace_context as any).span_kind)).toEqual(['workflow', 'llm', 'llm']);
-    expect((got[1]!.request as any).prompt).toEqual(NEATLOGS_CURL.spans[1]!.input);
+    expect(got.map((e) => (e.trace_context as any).span_kind)).toEqual(['llm', 'llm']);
+    expect((got[0]!.request as any).prompt).toEqual(NEATLOGS_CURL.spans[1]!.input);
   });
 
   it('large batches arrive in several requests, each ≤ 5 MB uncompressed', async () => {
     const spans = Array.from({ length: 40 }, (_, i) => newSpan({
       traceId: 'a'.repeat(32), spanId: i.toString(16).padStart(16, '0'), name: 'chat', startTimeUnixNano: 1n, endTimeUnixNano: 2n,
-      attributes: { [Canonical.spanKind]: 'LLM', [GenAI.inputMessages]: JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'q'.repeat(300_000) }] }]) },
+      attributes: { [Canonical.spanKind]: 'LLM', [GenAI.requestModel]: 'gpt-4o', [GenAI.inputMessages]: JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'q'.repeat(300_000) }] }]) },
     }));
     const before = standin.received.length;
     for (const r of encodeWith(netraExporter, tracesOf(spans), baseConfig)) expect((await send(r)).status).toBe(202);

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
  * of src/formats/foglamp so that it checks the exporter rather than mirroring it. It enforces:
  * POST /ingest, `Authorization: Bearer <apiKey>`, `Content-Type: application/json`, a JSON object
  * with version "v1" and 1..1000 traces, each trace {traceId, spans[]} with string trace-level
- * fields, each span with spanId, name, startTime, endTime and correctly typed optional fields.
+ * fields, each span with spanId, name, startTime, endTime and correctly typed optional fields:
+ * usage counts non-negative integers, span and trace `metadata` string-valued (as the document
+ * shows them).
  * Accepted bodies are kept in `bodies`, their traces in `received`.
  * `failTimes` makes the first N authorised requests answer `failStatus` (default 503) before any check.
  */
@@ -32,6 +34,16 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isStr = (v: unknown) => typeof v === 'string';
 const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
+const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** The document shows `metadata` only with string values ("environment": "production"). */
+function metadataProblem(md: unknown, p: string): string | undefined {
+  if (md === undefined) return undefined;
+  if (!isObj(md)) return `${p}.metadata must be an object`;
+  for (const [k, v] of Object.entries(md)) if (!isStr(v)) return `${p}.metadata.${k} must be a string`;
+  return undefined;
+}
+
 const SPAN_OPTIONAL_STRINGS = ['spanType', 'parentSpanId', 'errorMessage', 'provider', 'modelId', 'input', 'output'];
 const TRACE_OPTIONAL_STRINGS = ['agentName', 'workflowName', 'workflowRunId', 'sessionId'];
 const USAGE_FIELDS = ['inputTokens', 'outputTokens', 'totalTokens', 'reasoningTokens', 'cachedInputTokens', 'cacheWriteInputTokens', 'imageCount', 'webSearchCount', 'requestCount'];
@@ -49,11 +61,10 @@ function checkSpan(s: unknown, p: string): string | undefined {
     if (!isObj(s.usage)) return `${p}.usage must be an object`;
     for (const k of USAGE_FIELDS) {
       const v = s.usage[k];
-      if (v !== undefined && (!isNum(v) || (v as number) < 0)) return `${p}.usage.${k} must be a non-negative number`;
+      if (v !== undefined && !isCount(v)) return `${p}.usage.${k} must be a non-negative integer`;
     }
   }
-  if (s.metadata !== undefined && !isObj(s.metadata)) return `${p}.metadata must be an object`;
-  return undefined;
+  return metadataProblem(s.metadata, p);
 }
 
 function checkBody(b: unknown): string | undefined {
@@ -68,7 +79,8 @@ function checkBody(b: unknown): string | undefined {
     if (!isStr(t.traceId) || t.traceId === '') return `${p}.traceId is required`;
     if (!Array.isArray(t.spans)) return `${p}.spans must be an array`;
     for (const k of TRACE_OPTIONAL_STRINGS) if (t[k] !== undefined && !isStr(t[k])) return `${p}.${k} must be a string`;
-    if (t.metadata !== undefined && !isObj(t.metadata)) return `${p}.metadata must be an object`;
+    const md = metadataProblem(t.metadata, p);
+    if (md) return md;
     for (let j = 0; j < t.spans.length; j++) {
       const problem = checkSpan(t.spans[j], `${p}.spans[${j}]`);
       if (problem) return problem;

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
  * A strict stand-in for the InfraSage Ingestion Gateway (vendor-apis/infrasage-ingestion-gateway.md),
  * written independently of src/formats/infrasage so that it checks the exporter rather than
  * mirroring it. It enforces: JSON bodies, the per-type required fields with their error codes,
- * finite values, RFC 3339 timestamps not older than 24 h, at most 10,000 records per batch, and
+ * finite values, RFC 3339 timestamps not older than 24 h, string-valued attributes (as the document
+ * shows them), at most 10,000 records per batch, and
  * X-API-Key when `apiKey` is set. Accepted records are kept in `received`.
  * `failTimes` makes the first N write requests answer `failStatus` (default 503) before any check.
  */
@@ -48,6 +49,12 @@ function check(r: unknown, now: number): { error: string; message: string } | un
   if (now - Date.parse(ts) > 24 * 3600 * 1000) return { error: 'timestamp_too_old', message: 'Timestamp is more than 24h in the past' };
   if (o['attributes'] !== undefined && (typeof o['attributes'] !== 'object' || o['attributes'] === null || Array.isArray(o['attributes']))) {
     return { error: 'invalid_attributes', message: 'attributes must be an object' };
+  }
+  // "Arbitrary key-value tags", shown with string values only.
+  if (o['attributes'] !== undefined) {
+    for (const [k, v] of Object.entries(o['attributes'] as Record<string, unknown>)) {
+      if (typeof v !== 'string') return { error: 'invalid_attributes', message: `attributes.${k} must be a string` };
+    }
   }
   return undefined;
 }

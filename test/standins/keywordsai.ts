@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  * written independently of src/formats/keywordsai. It enforces: POST /api/traces/ingest (with or
  * without the trailing slash), `Authorization: Bearer <apiKey>`, `Content-Type: application/json`,
  * a non-empty JSON array of log objects, each with string id, trace_unique_id and span_unique_id,
- * and correctly typed optional fields (ISO times, non-negative latency and token counts).
+ * and correctly typed optional fields (ISO times, non-negative latency, non-negative integer token
+ * counts).
  * Accepted logs are kept in `received`, accepted bodies in `bodies`.
  * `failTimes` makes the first N authorised requests answer `failStatus` (default 503) before any check.
  */
@@ -45,7 +46,8 @@ function checkLog(l: unknown, p: string): string | undefined {
   if (l.usage !== undefined) {
     if (!isObj(l.usage)) return `${p}.usage must be an object`;
     for (const k of ['prompt_tokens', 'completion_tokens', 'total_tokens']) {
-      if (l.usage[k] !== undefined && !isCount(l.usage[k])) return `${p}.usage.${k} must be a non-negative number`;
+      // Token counts are shown as integers.
+      if (l.usage[k] !== undefined && !(isCount(l.usage[k]) && Number.isSafeInteger(l.usage[k]))) return `${p}.usage.${k} must be a non-negative integer`;
     }
   }
   if (l.metadata !== undefined && !isObj(l.metadata)) return `${p}.metadata must be an object`;

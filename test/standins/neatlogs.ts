@@ -2,8 +2,9 @@
  * A strict stand-in for Neatlogs' HTTP trace injection API (vendor-apis/neatlogs-http-trace-
  * injection.md), for tests: POST /api/v1/traces/v4/batch only, `x-api-key`, `Content-Type:
  * application/json`, at most 1 MB per request (413 beyond), a non-empty string workflow_name, and
- * per span a string span_id and name, numeric start_time / end_time, an attributes object with a
- * string `openinference.span.kind`. Accepted batches answer 202 {"status":"accepted","batch_id"}
+ * per span a string span_id and non-blank name, numeric start_time / end_time, an attributes object
+ * with `openinference.span.kind` one of the seven supported kinds, status success|error, a string
+ * error_message, object (or null) input/output, and well-typed metrics. Accepted batches answer 202 {"status":"accepted","batch_id"}
  * and are recorded; errors are {"error": "..."}; `failNext(n, status)` injects failures.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -30,6 +31,9 @@ export interface NeatlogsStandin {
   close(): Promise<void>;
 }
 
+/** "Supported kinds" (the document's table), read as a closed list. */
+const SPAN_KINDS = new Set(['WORKFLOW', 'LLM', 'TOOL', 'AGENT', 'CHAIN', 'RETRIEVER', 'EMBEDDING']);
+
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function neatlogsBatchProblem(b: unknown): string | undefined {
@@ -40,19 +44,26 @@ export function neatlogsBatchProblem(b: unknown): string | undefined {
     const s = b.spans[i];
     if (!isObj(s)) return `spans[${i}] must be an object`;
     if (typeof s.span_id !== 'string' || s.span_id === '') return `spans[${i}].span_id is required`;
-    if (typeof s.name !== 'string') return `spans[${i}].name is required`;
+    if (typeof s.name !== 'string' || s.name.trim() === '') return `spans[${i}].name is required`;
     for (const k of ['start_time', 'end_time']) if (typeof s[k] !== 'number' || !Number.isFinite(s[k])) return `spans[${i}].${k} must be a number (epoch ms)`;
     if (s.parent_span_id !== undefined && s.parent_span_id !== null && typeof s.parent_span_id !== 'string') return `spans[${i}].parent_span_id must be a string`;
     if (!isObj(s.attributes)) return `spans[${i}].attributes is required`;
-    if (typeof s.attributes['openinference.span.kind'] !== 'string') return `spans[${i}].attributes.openinference.span.kind is required`;
+    const kind = s.attributes['openinference.span.kind'];
+    if (typeof kind !== 'string') return `spans[${i}].attributes.openinference.span.kind is required`;
+    if (!SPAN_KINDS.has(kind)) return `spans[${i}].attributes.openinference.span.kind ${JSON.stringify(kind)} is not a supported kind`;
     const st = s.attributes.status;
     if (st !== undefined && st !== 'success' && st !== 'error') return `spans[${i}].attributes.status must be success or error`;
+    const em = s.attributes.error_message;
+    if (em !== undefined && typeof em !== 'string') return `spans[${i}].attributes.error_message must be a string`;
+    // "input": "object (optional)"; the error example shows `"output": null`.
+    for (const k of ['input', 'output']) if (s[k] !== undefined && s[k] !== null && !isObj(s[k])) return `spans[${i}].${k} must be an object`;
   }
   if (b.metrics !== undefined) {
     if (!Array.isArray(b.metrics)) return 'metrics must be an array';
     for (let i = 0; i < b.metrics.length; i++) {
       const m = b.metrics[i];
-      if (!isObj(m) || typeof m.name !== 'string' || typeof m.value !== 'number') return `metrics[${i}] needs a string name and a numeric value`;
+      if (!isObj(m) || typeof m.name !== 'string' || typeof m.value !== 'number' || !Number.isFinite(m.value)) return `metrics[${i}] needs a string name and a numeric value`;
+      if (m.unit !== undefined && typeof m.unit !== 'string') return `metrics[${i}].unit must be a string`;
     }
   }
   return undefined;

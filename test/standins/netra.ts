@@ -2,8 +2,9 @@
  * A strict stand-in for Netra's Bulk Ingest API (vendor-apis/netra-bulk-ingest.md), for tests:
  * POST /v1/bulk only, `Authorization: Bearer <key>`, `Content-Type: application/x-ndjson`, gzip
  * body (this stand-in insists on the "Always use Gzip" best practice), at most 5 MB uncompressed,
- * every line a JSON object with the required request.model, request.prompt, response.usage and
- * response.completion objects and a well-typed event_metadata. Accepted batches answer 202 and are
+ * every line a JSON object with the required request.model (naming the model), request.prompt,
+ * response.usage (integer token counts) and response.completion objects and a well-typed
+ * event_metadata. Accepted batches answer 202 and are
  * recorded; `failNext(n, status)` makes the next n requests fail (503 with Retry-After by default).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -47,10 +48,18 @@ export function netraLineProblem(ev: unknown): string | undefined {
   const res = ev.response;
   if (!isObj(req)) return 'request is required';
   if (!isObj(req.model)) return 'request.model must be an object';
+  // "An object identifying the model used": every example names it; an empty object identifies nothing.
+  if (typeof req.model.name !== 'string' || req.model.name === '') return 'request.model.name is required';
+  for (const k of ['provider', 'family']) if (req.model[k] !== undefined && typeof req.model[k] !== 'string') return `request.model.${k} must be a string`;
   if (!isObj(req.prompt)) return 'request.prompt must be an object';
   if (!isObj(res)) return 'response is required';
   if (!isObj(res.usage)) return 'response.usage must be an object';
   if (!isObj(res.completion)) return 'response.completion must be an object';
+  // Token counts are integers (the Go example's `TotalTokens int`), and counts are never negative.
+  for (const k of ['prompt_tokens', 'completion_tokens', 'total_tokens']) {
+    const v = res.usage[k];
+    if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= 0)) return `response.usage.${k} must be a non-negative integer`;
+  }
   const em = ev.event_metadata;
   if (em !== undefined) {
     if (!isObj(em)) return 'event_metadata must be an object';

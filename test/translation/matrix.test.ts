@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fidelityOf } from '../../src/formats/shared/fidelity.js';
+import { documented, fidelityTable } from './mapping-table.js';
 import { decodeNetraNdjson, encodeNetraBodies, netraOptions } from '../../src/formats/netra/index.js';
 import type { Span, Telemetry } from '../../src/model/index.js';
 import {
@@ -125,9 +127,16 @@ describe('documented id mapping on the OTLP wire', () => {
   });
 });
 
-/** Netra with `span_policy: all` (what an exporter config can choose): every span is sent. */
+/**
+ * Netra with `span_policy: all` (what an exporter config can choose): every span is offered, but
+ * Netra requires request.model, so the spans that name no model (the agent and the tool) are
+ * refused alone with the reason (docs/mapping.md, Fidelity) and the LLM span arrives whole.
+ */
 const netraAll = {
-  encode: (t: Telemetry) => encodeNetraBodies(t, netraOptions({ span_policy: 'all' })).map((b) => b.ndjson).join(''),
+  encode: (t: Telemetry, refused: string[]) => {
+    const f = fidelityOf({ refuse: (p, why) => refused.push(`${spansOf(p)[0]!.spanId}: ${why}`) });
+    return encodeNetraBodies(t, netraOptions({ span_policy: 'all' }), undefined, f).map((b) => b.ndjson).join('');
+  },
   decode: (b: Buffer) => {
     const r = decodeNetraNdjson(b);
     expect(r.rejected).toEqual([]);
@@ -135,23 +144,47 @@ const netraAll = {
   },
 };
 
-describe('Netra with span_policy: all carries the agent and tool spans too', () => {
+describe('Netra with span_policy: all refuses the spans naming no model alone, and carries the LLM span', () => {
   it.each(FORMATS.filter((f) => f !== 'netra'))('%s → netra(all) → back', (other) => {
     const model = richTrace(TEXT_IDS);
     const src = codec(other);
     const mid = src.decode(Buffer.from(src.encode(model), 'utf8'));
-    const out1 = netraAll.decode(Buffer.from(netraAll.encode(mid), 'utf8'));
+    const refused: string[] = [];
+    const out1 = netraAll.decode(Buffer.from(netraAll.encode(mid, refused), 'utf8'));
+    expect(refused.map((r) => r.split(':')[0]).sort()).toEqual([TEXT_IDS.agent, TEXT_IDS.tool].sort());
+    for (const r of refused) expect(r).toMatch(/netra: request\.model\.name is required/);
     const back = src.decode(Buffer.from(src.encode(out1), 'utf8'));
     const tol = TIME_TOLERANCE_NS[other] * 2n + TIME_TOLERANCE_NS.netra;
     const problems: string[] = [];
     for (const [label, t] of [[`${other}→netra(all)`, out1], [`${other}→netra(all)→${other}`, back]] as [string, Telemetry][]) {
       const got = new Map(spansOf(t).map((s) => [s.spanId, s] as [string, Span]));
-      for (const want of spansOf(model)) {
-        const g = got.get(want.spanId);
-        if (!g) problems.push(`${label}: span "${want.name}" is missing`);
-        else problems.push(...formatProblems(label, compareSpan(want, g, tol)));
-      }
+      expect([...got.keys()], label).toEqual([TEXT_IDS.llm]);
+      const want = spansOf(model).find((s) => s.spanId === TEXT_IDS.llm)!;
+      problems.push(...formatProblems(label, compareSpan(want, got.get(TEXT_IDS.llm)!, tol)));
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the 25-pair matrix reports its fidelity counters', () => {
+  const rows = fidelityTable();
+  const report: string[] = [];
+  afterAll(() => console.info(`translation matrix fidelity (dropped/coerced by field, per pair):\n${report.join('\n')}`));
+  it.each(PAIRS)('%s → %s: every dropped or coerced field is one docs/mapping.md lists', (from, to) => {
+    const model = richTrace(HEX_IDS);
+    const src = codec(from);
+    const mid = src.decode(Buffer.from(src.encode(model), 'utf8'));
+    const counts: Record<string, number> = {};
+    const refused: string[] = [];
+    codec(to).encode(mid, { fidelity: (kind, field, n) => { counts[`${kind} ${field}`] = (counts[`${kind} ${field}`] ?? 0) + n; }, refuse: (_p, why) => refused.push(why) });
+    expect(refused).toEqual([]);
+    const keys = new Set(spansOf(mid).flatMap((s) => Object.entries(s.attributes).filter(([, v]) => typeof v !== 'string').map(([k]) => k)));
+    for (const k of Object.keys(counts)) {
+      const [kind, field] = [k.slice(0, k.indexOf(' ')), k.slice(k.indexOf(' ') + 1)];
+      expect(documented(rows, to, kind, field, keys), `${from}→${to}: ${k} is not in docs/mapping.md`).toBe(true);
+    }
+    // OTLP holds every fact of the model.
+    if (to === 'otlp-json') expect(counts).toEqual({});
+    report.push(`  ${from} → ${to}: ${Object.entries(counts).map(([k, n]) => `${k}=${n}`).join(', ') || 'none'}`);
   });
 });

@@ -18,6 +18,7 @@ import {
   type JsonObject,
 } from '../json.js';
 import type { DecodeLimits, DecodeResult } from '../types.js';
+import { restoreMetadata } from './contract-check.js';
 import {
   countValue, decodeContent, metadataAttributes, parseJsonText, quote, reservedMetadataKey, sameValue, secondsFromMs, setModel,
 } from '../shared/codec-tools.js';
@@ -86,7 +87,7 @@ function decodeTrace(v: unknown, path: string, out: Span[]): void {
     const s = optString(t, field, path);
     if (s !== undefined) traceFields.push([key, s]);
   }
-  const traceMeta = optObject(t, 'metadata', path);
+  const traceMeta = restoreMetadata(optObject(t, 'metadata', path));
   const traceExtra: [string, AnyValue][] = [];
   for (const k of Object.keys(t)) if (!TRACE_KEYS.has(k)) traceExtra.push([`${P}trace.${k}`, fromJson(t[k])]);
   for (let j = 0; j < spans.length; j++) {
@@ -122,7 +123,7 @@ function decodeSpan(s: JsonObject, path: string, traceId: string): Span {
   const parentSpanId = optString(s, 'parentSpanId', path);
 
   // A field's value wins over a metadata entry of the same key; a different metadata value is kept.
-  const meta = metadataAttributes(optObject(s, 'metadata', path), P, MARK);
+  const meta = metadataAttributes(restoreMetadata(optObject(s, 'metadata', path)), P, MARK);
   const { attrs, fromMetadata, set, setAside } = meta;
 
   const spanType = optString(s, 'spanType', path);

@@ -22,6 +22,13 @@ import {
 } from './contract.js';
 import { foglampOptions, type FoglampExporterOptions } from './config.js';
 import { TRACE_FIELD_MAP, USAGE_MAP } from './decode.js';
+import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
+import { holdFoglampSpan, stringMetadata } from './contract-check.js';
+
+/** Where contract coercions and refusals go (default: refusals throw). */
+export interface FoglampFidelity {
+  fidelity?: Fidelity;
+}
 
 export interface FoglampBatch {
   body: { version: string; traces: JsonObject[] };
@@ -36,7 +43,7 @@ interface TraceChoice {
   metadata?: JsonObject;
 }
 
-export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: Pick<FoglampExporterOptions, 'max_content_bytes'> = {}): { trace: JsonObject; spans: number; truncated: number }[] {
+export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: Pick<FoglampExporterOptions, 'max_content_bytes'> & FoglampFidelity = {}): { trace: JsonObject; spans: number; truncated: number }[] {
   const groups = new Map<string, SpanWithContext[]>();
   for (const s of spans) {
     let g = groups.get(s.span.traceId);
@@ -44,17 +51,22 @@ export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: Pic
     g.push(s);
   }
   const out: { trace: JsonObject; spans: number; truncated: number }[] = [];
+  const fidelity = opts.fidelity ?? fidelityOf(undefined);
   for (const [traceId, group] of groups) {
     const choice = chooseTraceFields(group);
     let truncated = 0;
-    const encoded = group.map((s) => {
+    const encoded: JsonObject[] = [];
+    for (const s of group) {
       const r = encodeSpan(s, choice, opts.max_content_bytes);
+      const held = holdFoglampSpan(r.span, s, fidelity);
+      if (!held) continue;
       if (r.truncated) truncated++;
-      return r.span;
-    });
+      encoded.push(held);
+    }
+    if (encoded.length === 0) continue;
     const trace: JsonObject = { traceId, spans: encoded };
     for (const field of Object.keys(TRACE_FIELD_MAP)) if (choice.fields[field] !== undefined) trace[field] = choice.fields[field];
-    if (choice.metadata) trace.metadata = choice.metadata;
+    if (choice.metadata) trace.metadata = stringMetadata(choice.metadata, fidelity) as JsonObject;
     // Unknown trace-level fields a Foglamp client sent, kept verbatim.
     for (const s of group) {
       for (const k in s.span.attributes) {
@@ -63,13 +75,13 @@ export function encodeFoglampTraces(spans: readonly SpanWithContext[], opts: Pic
         if (trace[field] === undefined) trace[field] = toJson(s.span.attributes[k]);
       }
     }
-    out.push({ trace, spans: group.length, truncated });
+    out.push({ trace, spans: encoded.length, truncated });
   }
   return out;
 }
 
 /** Encodes a batch into request bodies of at most max_traces_per_request traces each. */
-export function encodeFoglamp(data: Telemetry, opts: FoglampExporterOptions = foglampOptions()): FoglampBatch[] {
+export function encodeFoglamp(data: Telemetry, opts: FoglampExporterOptions & FoglampFidelity = foglampOptions()): FoglampBatch[] {
   const max = opts.max_traces_per_request;
   const traces = encodeFoglampTraces(flattenSpans(data.traces ?? []), opts);
   const batches: FoglampBatch[] = [];

@@ -9,6 +9,8 @@ import { decodeFoglampDocument } from './decode.js';
 import { encodeFoglamp } from './encode.js';
 import { foglampExporter } from './exporter.js';
 import { foglampReceiver } from './receiver.js';
+import { foglampOptions } from './config.js';
+import { fidelityOf } from '../shared/fidelity.js';
 
 export { decodeFoglampBody, decodeFoglampDocument } from './decode.js';
 export { encodeFoglamp, encodeFoglampTraces } from './encode.js';
@@ -19,7 +21,12 @@ export { foglampErrorReply, foglampReceiver } from './receiver.js';
 export const foglampTranslate: TranslateCodec = {
   name: 'foglamp',
   decode: (input: Buffer) => decodeFoglampDocument(parseJsonBody(input, { ...DEFAULT_DECODE_LIMITS, maxItems: Number.MAX_SAFE_INTEGER })).telemetry,
-  encode: (data: Telemetry) => encodeFoglamp(data).map((b) => JSON.stringify(b.body)).join('\n'),
+  encode(data: Telemetry, ctx) {
+    const fidelity = fidelityOf(ctx);
+    const out = encodeFoglamp(data, { ...foglampOptions(), fidelity }).map((b) => JSON.stringify(b.body)).join('\n');
+    fidelity.flush();
+    return out;
+  },
 };
 
 export const foglamp: FormatDefinition = {

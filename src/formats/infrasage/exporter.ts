@@ -15,7 +15,13 @@ export const infrasageExporter = defineExporter({
   auth: INFRASAGE_AUTH,
   encode(data, ctx) {
     const max = ctx.config.max_batch_records;
-    const records = toRecords(data, { skipped: (n, reason) => ctx.note?.('skipped', n, reason) });
+    const coerced = new Map<string, number>();
+    const records = toRecords(data, {
+      skipped: (n, reason) => ctx.note?.('skipped', n, reason),
+      ...(ctx.refuse ? { refuse: ctx.refuse } : {}),
+      coerced: (field, n) => coerced.set(field, (coerced.get(field) ?? 0) + n),
+    });
+    for (const [field, n] of coerced) ctx.fidelity?.('coerced', field, n);
     const out: OutboundRequest[] = [];
     for (let i = 0; i < records.length; i += max) {
       const chunk = records.slice(i, i + max);

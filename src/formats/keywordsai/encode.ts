@@ -22,7 +22,14 @@ import {
   kindFromLogType, logTypeFromKind, operationFromLogType,
 } from './contract.js';
 import { keywordsAiOptions, type KeywordsAiExporterOptions } from './config.js';
+import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
+import { holdKeywordsAiLog } from './contract-check.js';
 import { COMPLETION_DETAILS_MAP, PROMPT_DETAILS_MAP, SOFT_FIELDS, USAGE_MAP } from './decode.js';
+
+/** Where contract refusals go (default: they throw). */
+export interface KeywordsAiFidelity {
+  fidelity?: Fidelity;
+}
 
 export interface KeywordsAiBatch {
   logs: JsonObject[];
@@ -54,9 +61,14 @@ export function encodeKeywordsAiLogs(spans: readonly SpanWithContext[], opts: Pi
   return spans.map((s) => encodeLog(s, infos.get(s.span.traceId)!, opts.max_content_bytes));
 }
 
-export function encodeKeywordsAi(data: Telemetry, opts: KeywordsAiExporterOptions = keywordsAiOptions()): KeywordsAiBatch[] {
+export function encodeKeywordsAi(data: Telemetry, opts: KeywordsAiExporterOptions & KeywordsAiFidelity = keywordsAiOptions()): KeywordsAiBatch[] {
   const { max_logs_per_request: maxLogs, max_request_bytes: maxBytes } = opts;
-  const logs = encodeKeywordsAiLogs(flattenSpans(data.traces ?? []), opts);
+  const spans = flattenSpans(data.traces ?? []);
+  const fidelity = opts.fidelity ?? fidelityOf(undefined);
+  const logs = encodeKeywordsAiLogs(spans, opts).flatMap((l, i) => {
+    const held = holdKeywordsAiLog(l.log, spans[i]!, fidelity);
+    return held ? [{ log: held, truncated: l.truncated }] : [];
+  });
   const batches: KeywordsAiBatch[] = [];
   let cur: string[] = [];
   let curLogs: JsonObject[] = [];

@@ -9,6 +9,8 @@ import { decodeKeywordsAiDocument } from './decode.js';
 import { encodeKeywordsAi } from './encode.js';
 import { keywordsAiExporter } from './exporter.js';
 import { keywordsAiReceiver } from './receiver.js';
+import { keywordsAiOptions } from './config.js';
+import { fidelityOf } from '../shared/fidelity.js';
 
 export { decodeKeywordsAiBody, decodeKeywordsAiDocument } from './decode.js';
 export { encodeKeywordsAi, encodeKeywordsAiLogs } from './encode.js';
@@ -19,7 +21,12 @@ export { keywordsAiErrorReply, keywordsAiReceiver } from './receiver.js';
 export const keywordsAiTranslate: TranslateCodec = {
   name: 'keywordsai',
   decode: (input: Buffer) => decodeKeywordsAiDocument(parseJsonBody(input, { ...DEFAULT_DECODE_LIMITS, maxItems: Number.MAX_SAFE_INTEGER })).telemetry,
-  encode: (data: Telemetry) => encodeKeywordsAi(data).map((b) => b.body).join('\n'),
+  encode(data: Telemetry, ctx) {
+    const fidelity = fidelityOf(ctx);
+    const out = encodeKeywordsAi(data, { ...keywordsAiOptions(), fidelity }).map((b) => b.body).join('\n');
+    fidelity.flush();
+    return out;
+  },
 };
 
 export const keywordsai: FormatDefinition = {

@@ -29,3 +29,12 @@ export const KEY_STATUS = 'neatlogs.status';
 export const KEY_KIND = 'neatlogs.span_kind';
 export const PREFIX_SPAN = 'neatlogs.span.';
 export const PREFIX_BATCH = 'neatlogs.batch.';
+
+/** "Supported kinds" of `openinference.span.kind`, the document's closed list. */
+export const NEATLOGS_SPAN_KINDS: ReadonlySet<string> = new Set(['WORKFLOW', 'LLM', 'TOOL', 'AGENT', 'CHAIN', 'RETRIEVER', 'EMBEDDING']);
+/** Switchyard's custom attribute: the kind the model had when it is not one Neatlogs supports. */
+export const ATTR_ORIGINAL_KIND = 'switchyard.span_kind';
+/** Switchyard's custom attribute: `input`/`output` was not an object and is sent as `{"value": …}`. */
+export const ATTR_WRAPPED = { input: 'switchyard.input.wrapped', output: 'switchyard.output.wrapped' } as const;
+/** The statuses the document lists. */
+export const NEATLOGS_STATUSES: ReadonlySet<string> = new Set(['success', 'error']);

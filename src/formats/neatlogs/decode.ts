@@ -20,7 +20,7 @@ import {
 import type { DecodeLimits, DecodeResult } from '../types.js';
 import { finishReasonsOf, openAiMessagesToGenAi } from '../../model/genai-messages/openai-chat.js';
 import {
-  ATTR_ERROR_MESSAGE, ATTR_ERROR_TYPE, ATTR_KIND, ATTR_STATUS, ATTR_TRACE_ID, KEY_KIND, KEY_METRICS, KEY_STATUS, PREFIX_BATCH, PREFIX_SPAN,
+  ATTR_ERROR_MESSAGE, ATTR_ERROR_TYPE, ATTR_KIND, ATTR_ORIGINAL_KIND, ATTR_WRAPPED, ATTR_STATUS, ATTR_TRACE_ID, KEY_KIND, KEY_METRICS, KEY_STATUS, PREFIX_BATCH, PREFIX_SPAN,
 } from './contract.js';
 import { deriveTraceIds } from './trace-ids.js';
 
@@ -68,6 +68,14 @@ export function decodeContent(v: unknown, dir: 'input' | 'output', attrs: Attrib
     attrs[dir === 'input' ? Canonical.inputValue : Canonical.outputValue] = JSON.stringify(v);
     attrs[`${dir}.mime_type`] = 'application/json';
   }
+}
+
+/** Content Switchyard sent as `{"value": …}` because Neatlogs takes objects only, unwrapped. */
+function unwrapped(s: JsonObject, a: JsonObject, dir: 'input' | 'output', attrs: Attributes): unknown {
+  const v = s[dir];
+  if (a[ATTR_WRAPPED[dir]] !== true) return v;
+  delete attrs[ATTR_WRAPPED[dir]];
+  return isObject(v) && 'value' in v ? v.value : v;
 }
 
 interface Parsed {
@@ -144,7 +152,7 @@ function decodeSpan(s: JsonObject, path: string, workflow: string, batchExtra: A
   if (s.attributes === undefined || s.attributes === null) fail(join(path, 'attributes'), 'is required');
   const a = asObject(s.attributes, join(path, 'attributes'));
   const apath = join(path, 'attributes');
-  const kind = reqNonEmpty(a, ATTR_KIND, apath);
+  let kind = reqNonEmpty(a, ATTR_KIND, apath);
   const status = optString(a, ATTR_STATUS, apath);
   const errorMessage = optString(a, ATTR_ERROR_MESSAGE, apath);
   const errorType = optString(a, ATTR_ERROR_TYPE, apath);
@@ -155,6 +163,12 @@ function decodeSpan(s: JsonObject, path: string, workflow: string, batchExtra: A
     if (k === ATTR_STATUS || k === ATTR_ERROR_MESSAGE || k === ATTR_ERROR_TYPE || (k === ATTR_TRACE_ID && traceId !== '')) continue;
     if (a[k] !== undefined) setOwn(attrs, k, fromJson(a[k]));
   }
+  // A kind Neatlogs does not list was sent as a supported one with the model's kept aside.
+  const original = a[ATTR_ORIGINAL_KIND];
+  if (typeof original === 'string' && original !== '') {
+    kind = original;
+    delete attrs[ATTR_ORIGINAL_KIND];
+  }
   // Canonical kind is the uppercase AI kind; a spelling that differs is kept verbatim.
   const canonicalKind = isAiSpanKind(kind.toUpperCase()) ? kind.toUpperCase() : 'UNKNOWN';
   attrs[ATTR_KIND] = canonicalKind;
@@ -162,8 +176,8 @@ function decodeSpan(s: JsonObject, path: string, workflow: string, batchExtra: A
   attrs[GenAI.workflowName] = workflow;
   if (errorType !== undefined) attrs[Canonical.errorType] = errorType;
   for (const k of Object.keys(s)) if (!SPAN_KNOWN.has(k) && s[k] !== undefined) attrs[PREFIX_SPAN + k] = fromJson(s[k]);
-  decodeContent(s.input, 'input', attrs);
-  decodeContent(s.output, 'output', attrs);
+  decodeContent(unwrapped(s, a, 'input', attrs), 'input', attrs);
+  decodeContent(unwrapped(s, a, 'output', attrs), 'output', attrs);
 
   let code: Span['status']['code'] = StatusCode.UNSET;
   if (status === 'success') code = StatusCode.OK;

@@ -27,6 +27,8 @@ import {
 import type { NeatlogsExporterOptions } from './config.js';
 import { SUMMARY_METRICS } from './decode.js';
 import { deriveTraceIds } from './trace-ids.js';
+import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
+import { holdNeatlogsSpan } from './contract-check.js';
 
 const CONTENT_KEYS = new Set<string>([
   GenAI.inputMessages, GenAI.outputMessages, GenAI.systemInstructions, Canonical.inputValue, Canonical.outputValue, 'input.mime_type', 'output.mime_type',
@@ -177,7 +179,7 @@ function summaries(members: SpanWithContext[]): JsonObject[] {
   return out;
 }
 
-export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsExporterOptions, note?: EncodeContext['note']): NeatlogsBody[] {
+export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsExporterOptions, note?: EncodeContext['note'], fidelity: Fidelity = fidelityOf(undefined)): NeatlogsBody[] {
   // max_content_bytes is a key every exporter has; 0 or absent means Neatlogs' own default.
   const maxContentBytes = opts.max_content_bytes || NEATLOGS_DEFAULT_MAX_CONTENT_BYTES;
   const groups = new Map<string, SpanWithContext[]>();
@@ -218,7 +220,9 @@ export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsExporterOpti
       size = base + SUMMARY_RESERVE;
     };
     members.forEach((sw, i) => {
-      let json = encodeNeatlogsSpan(sw, derived[i]!);
+      const held = holdNeatlogsSpan(encodeNeatlogsSpan(sw, derived[i]!), sw, fidelity);
+      if (!held) return;
+      let json = held;
       let text = JSON.stringify(json);
       let bytes = Buffer.byteLength(text, 'utf8');
       if (bytes > maxContentBytes || bytes > maxSpan) {
@@ -247,7 +251,10 @@ export function encodeNeatlogsBodies(data: Telemetry, opts: NeatlogsExporterOpti
 }
 
 export function encodeNeatlogs(data: Telemetry, ctx: EncodeContext<NeatlogsExporterOptions>): OutboundRequest[] {
-  return encodeNeatlogsBodies(data, ctx.config, ctx.note).map((b) => ({
+  const fidelity = fidelityOf(ctx);
+  const bodies = encodeNeatlogsBodies(data, ctx.config, ctx.note, fidelity);
+  fidelity.flush();
+  return bodies.map((b) => ({
     path: NEATLOGS_PATH,
     contentType: NEATLOGS_MEDIA_TYPE,
     body: b.text,

@@ -10,6 +10,7 @@ import { decodeNeatlogsBatch } from './decode.js';
 import { encodeNeatlogsBodies } from './encode.js';
 import { neatlogsExporter } from './exporter.js';
 import { neatlogsReceiver } from './receiver.js';
+import { fidelityOf } from '../shared/fidelity.js';
 
 export const neatlogsFormat: FormatDefinition = {
   type: 'neatlogs',
@@ -20,8 +21,11 @@ export const neatlogsFormat: FormatDefinition = {
     decode(input: Buffer): Telemetry {
       return decodeNeatlogsBatch(input, { ...DEFAULT_DECODE_LIMITS, maxItems: Number.MAX_SAFE_INTEGER }).telemetry;
     },
-    encode(data: Telemetry): string {
-      return encodeNeatlogsBodies(data, neatlogsOptions()).map((b) => b.text).join('\n');
+    encode(data: Telemetry, ctx): string {
+      const fidelity = fidelityOf(ctx);
+      const out = encodeNeatlogsBodies(data, neatlogsOptions(), ctx?.note, fidelity).map((b) => b.text).join('\n');
+      fidelity.flush();
+      return out;
     },
   },
 };

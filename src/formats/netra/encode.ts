@@ -28,6 +28,8 @@ import type { NetraExporterOptions } from './config.js';
 import { GENERATION_CONFIG_PRIMARY } from './decode.js';
 import { spanEventUuid } from './ids.js';
 import { LLM_OPERATIONS, aiKindOf } from '../../model/ai-kind.js';
+import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
+import { holdNetraEvent } from './contract-check.js';
 
 type Note = EncodeContext['note'];
 
@@ -245,7 +247,7 @@ export interface NetraBody {
 }
 
 /** Selects, maps, truncates and packs spans into NDJSON bodies of at most `maxRequestBytes`. */
-export function encodeNetraBodies(data: Telemetry, opts: NetraExporterOptions, note?: Note): NetraBody[] {
+export function encodeNetraBodies(data: Telemetry, opts: NetraExporterOptions, note?: Note, fidelity: Fidelity = fidelityOf(undefined)): NetraBody[] {
   // max_content_bytes is a key every exporter has; 0 or absent means Netra's own default.
   const maxContentBytes = opts.max_content_bytes || NETRA_DEFAULT_MAX_CONTENT_BYTES;
   const maxRequestBytes = opts.max_request_bytes;
@@ -267,7 +269,9 @@ export function encodeNetraBodies(data: Telemetry, opts: NetraExporterOptions, n
       skipped++;
       continue;
     }
-    let ev = encodeNetraEvent(sw);
+    const held = holdNetraEvent(encodeNetraEvent(sw), sw, fidelity);
+    if (!held) continue;
+    let ev = held;
     let line = JSON.stringify(ev) + '\n';
     let bytes = Buffer.byteLength(line, 'utf8');
     if (bytes > maxContentBytes || bytes > maxRequestBytes) {
@@ -312,7 +316,10 @@ function truncateEvent(ev: JsonObject, maxContentBytes: number, maxRequestBytes:
 }
 
 export function encodeNetra(data: Telemetry, ctx: EncodeContext<NetraExporterOptions>): OutboundRequest[] {
-  return encodeNetraBodies(data, ctx.config, ctx.note).map((b) => ({
+  const fidelity = fidelityOf(ctx);
+  const bodies = encodeNetraBodies(data, ctx.config, ctx.note, fidelity);
+  fidelity.flush();
+  return bodies.map((b) => ({
     path: NETRA_PATH,
     contentType: NETRA_MEDIA_TYPE,
     contentEncoding: 'gzip' as const,

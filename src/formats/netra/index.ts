@@ -11,6 +11,7 @@ import { decodeNetraNdjson } from './decode.js';
 import { encodeNetraBodies } from './encode.js';
 import { netraExporter } from './exporter.js';
 import { netraReceiver } from './receiver.js';
+import { fidelityOf } from '../shared/fidelity.js';
 
 export const netraFormat: FormatDefinition = {
   type: 'netra',
@@ -26,8 +27,11 @@ export const netraFormat: FormatDefinition = {
       }
       return r.telemetry;
     },
-    encode(data: Telemetry): string {
-      return encodeNetraBodies(data, netraOptions()).map((b) => b.ndjson).join('');
+    encode(data: Telemetry, ctx): string {
+      const fidelity = fidelityOf(ctx);
+      const out = encodeNetraBodies(data, netraOptions(), ctx?.note, fidelity).map((b) => b.ndjson).join('');
+      fidelity.flush();
+      return out;
     },
   },
 };

@@ -55,6 +55,7 @@ export function decodeRemoteWrite(body: Buffer, req: RequestInfo, limits: Decode
     telemetry: mapped.telemetry,
     accepted: mapped.samples + mapped.histograms,
     rejected: mapped.rejected,
+    samples: mapped.samples,
     written: { samples: mapped.samples, histograms: mapped.histograms, exemplars: mapped.exemplars },
     version,
   };
