@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deserializeTelemetry } from '../../src/model/index.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
-import { selfMetric } from '../helpers/self-metrics.js';
+import { metricSum } from '../helpers/self-metrics.js';
 import { startFoglamp, type FoglampStandin } from '../standins/foglamp.js';
 import { startInfraSage, type InfraSageStandin } from '../standins/infrasage.js';
 import { startKeywordsAi, type KeywordsAiStandin } from '../standins/keywordsai.js';
@@ -146,12 +146,12 @@ service:
 
     const telemetry = h.service.telemetryUrl!;
     const ctx = `seed ${SEED}, flaws ${JSON.stringify(spans.filter((s) => s.flaw !== 'valid').map((s) => [s.spanId, s.flaw]))}`;
-    const accepted = await selfMetric(telemetry, 'switchyard_receiver_accepted_items_total', { receiver: 'otlp', signal: 'traces' });
+    const accepted = await metricSum(telemetry, 'switchyard_receiver_accepted_items_total', { receiver: 'otlp', signal: 'traces' });
     expect(accepted, ctx).toBe(n);
     const outcome = async (exporter: string) => ({
-      sent: await selfMetric(telemetry, 'switchyard_exporter_sent_items_total', { exporter }),
-      deadLettered: await selfMetric(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter }),
-      skipped: await selfMetric(telemetry, 'switchyard_exporter_items_transformed_total', { exporter, event: 'skipped' }),
+      sent: await metricSum(telemetry, 'switchyard_exporter_sent_items_total', { exporter }),
+      deadLettered: await metricSum(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter }),
+      skipped: await metricSum(telemetry, 'switchyard_exporter_items_transformed_total', { exporter, event: 'skipped' }),
     });
     await eventually(async () => {
       for (const e of EXPORTERS) {
@@ -175,7 +175,7 @@ service:
       expect([...received[e]!].sort(), `${e} received (${ctx})`).toEqual(valid.map((s) => s.spanId).sort());
       const o = await outcome(e);
       expect(o, `${e} counters (${ctx})`).toEqual({ sent: valid.length, deadLettered: refused.length, skipped: 0 });
-      expect(await selfMetric(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter: e, reason: 'contract' }), ctx).toBe(refused.length);
+      expect(await metricSum(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter: e, reason: 'contract' }), ctx).toBe(refused.length);
       // Each invalid span is in the dead-letter file alone, with the reason for its own flaw.
       const dl = letters(join(dir, `${e}.jsonl`));
       expect(dl.length, `${e} dead letters (${ctx})`).toBe(refused.length);
@@ -219,17 +219,17 @@ service:
 
     const telemetry = h.service.telemetryUrl!;
     const ctx = `seed ${SEED}, old points ${JSON.stringify([...old])}`;
-    const sent = () => selfMetric(telemetry, 'switchyard_exporter_sent_items_total', { exporter: 'infrasage' });
-    const refused = () => selfMetric(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage' });
+    const sent = () => metricSum(telemetry, 'switchyard_exporter_sent_items_total', { exporter: 'infrasage' });
+    const refused = () => metricSum(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage' });
     await eventually(async () => (await sent()) + (await refused()) === n, 20_000, `infrasage accounted for ${n} points (${ctx})`);
     expect(await sent(), ctx).toBe(n - old.size);
-    expect(await selfMetric(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'refused_item' }), ctx).toBe(old.size);
+    expect(await metricSum(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'infrasage', reason: 'refused_item' }), ctx).toBe(old.size);
     // The stand-in's own count: what it queued is what Switchyard counts as sent.
     expect(isage.received.length, ctx).toBe(n - old.size);
     expect(isage.received.map((r) => (r.attributes as Record<string, string>).point).sort(), ctx).toEqual([...Array(n).keys()].filter((i) => !old.has(i)).map(String).sort());
     // Attributes arrive as strings (the document shows string values only), `cores` included.
     expect(isage.received.every((r) => (r.attributes as Record<string, unknown>).cores === '8'), ctx).toBe(true);
-    expect(await selfMetric(telemetry, 'switchyard_exporter_fields_coerced_total', { exporter: 'infrasage', field: 'cores' }), ctx).toBe(n);
+    expect(await metricSum(telemetry, 'switchyard_exporter_fields_coerced_total', { exporter: 'infrasage', field: 'cores' }), ctx).toBe(n);
     // One dead letter per refused record, with the gateway's own reason.
     const dl = letters(join(dir, 'infrasage.jsonl'));
     expect(dl.map((l) => (l.record!.attributes as Record<string, string>).point).sort(), ctx).toEqual([...old].map(String).sort());
@@ -274,12 +274,12 @@ service:
       expect(res.status).toBe(200);
       const telemetry = h2.service.telemetryUrl!;
       const ctx = `seed ${SEED}, n ${n}, rejected ${rejected}`;
-      const sent = () => selfMetric(telemetry, 'switchyard_exporter_sent_items_total', { exporter: 'otlp_http' });
-      const refused = () => selfMetric(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'otlp_http', reason: 'refused_item' });
+      const sent = () => metricSum(telemetry, 'switchyard_exporter_sent_items_total', { exporter: 'otlp_http' });
+      const refused = () => metricSum(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter: 'otlp_http', reason: 'refused_item' });
       await eventually(async () => (await sent()) + (await refused()) === n, 20_000, `otlp_http accounted for ${n} spans (${ctx})`);
       expect(await sent(), ctx).toBe(n - rejected);
       expect(await refused(), ctx).toBe(rejected);
-      expect(await selfMetric(telemetry, 'switchyard_exporter_send_failed_items_total', { exporter: 'otlp_http' }), ctx).toBe(rejected);
+      expect(await metricSum(telemetry, 'switchyard_exporter_send_failed_items_total', { exporter: 'otlp_http' }), ctx).toBe(rejected);
       // The collector's own count: it got every span once, in one request.
       expect(bodies.reduce((a, b) => a + JSON.parse(b).resourceSpans[0].scopeSpans[0].spans.length, 0), ctx).toBe(n);
       const dl = letters(join(dir, 'otlp.jsonl'));

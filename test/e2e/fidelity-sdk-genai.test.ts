@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
-import { selfMetric } from '../helpers/self-metrics.js';
+import { metricSum } from '../helpers/self-metrics.js';
 import { startFoglamp, type FoglampStandin } from '../standins/foglamp.js';
 import { startKeywordsAi, type KeywordsAiStandin } from '../standins/keywordsai.js';
 import { startNeatlogsStandin, type NeatlogsStandin } from '../standins/neatlogs.js';
@@ -142,13 +142,13 @@ service:
 
     const telemetry = h.service.telemetryUrl!;
     const accepted = await eventually(async () => {
-      const n = await selfMetric(telemetry, 'switchyard_receiver_accepted_items_total', { receiver: 'otlp' });
+      const n = await metricSum(telemetry, 'switchyard_receiver_accepted_items_total', { receiver: 'otlp' });
       return n === sent.length ? n : undefined;
     }, 20_000, `all ${sent.length} spans accepted (seed ${SEED})`);
     const outcome = async (exporter: string) => ({
-      sent: await selfMetric(telemetry, 'switchyard_exporter_sent_items_total', { exporter }),
-      deadLettered: await selfMetric(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter }),
-      skipped: await selfMetric(telemetry, 'switchyard_exporter_items_transformed_total', { exporter, event: 'skipped' }),
+      sent: await metricSum(telemetry, 'switchyard_exporter_sent_items_total', { exporter }),
+      deadLettered: await metricSum(telemetry, 'switchyard_exporter_dead_lettered_items_total', { exporter }),
+      skipped: await metricSum(telemetry, 'switchyard_exporter_items_transformed_total', { exporter, event: 'skipped' }),
     });
     // Positive signal first: every exporter has accounted for every span.
     await eventually(async () => {
@@ -182,7 +182,7 @@ service:
     // Foglamp's metadata takes strings only: each numeric, boolean or array request parameter of
     // each LLM span went as text, and is counted by its model field.
     for (const field of ['gen_ai.request.temperature', 'gen_ai.request.max_tokens', 'gen_ai.request.stream', 'gen_ai.request.stop_sequences']) {
-      expect(await selfMetric(telemetry, 'switchyard_exporter_fields_coerced_total', { exporter: 'foglamp', field }), `${field} (${ctx})`).toBe(llmWithParams);
+      expect(await metricSum(telemetry, 'switchyard_exporter_fields_coerced_total', { exporter: 'foglamp', field }), `${field} (${ctx})`).toBe(llmWithParams);
     }
     const llmSpan = fog.received.flatMap((t) => t.spans as Record<string, any>[]).find((s) => s.spanType === 'llm' && s.metadata?.['gen_ai.request.stop_sequences'])!;
     expect(JSON.parse(llmSpan.metadata['gen_ai.request.stop_sequences'])).toEqual(['\n\n', 'END']);

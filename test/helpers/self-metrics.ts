@@ -92,3 +92,14 @@ export function counterOrZero(e: Exposition, name: string, labels: Record<string
 export function seriesOf(e: Exposition, name: string): [Record<string, string>, number][] {
   return e.samples.filter((s) => s.name === name).map((s) => [s.labels, s.value] as [Record<string, string>, number]).sort((a, b) => JSON.stringify(a[0]).localeCompare(JSON.stringify(b[0])));
 }
+
+/**
+ * The sum over every series of a declared counter whose labels include `labels` (0 when none has
+ * counted yet): for totals across label values (all reasons, all signals). A renamed or removed
+ * metric still throws.
+ */
+export async function metricSum(telemetryUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const e = await readSelfMetrics(telemetryUrl);
+  if (!e.families.has(name)) throw new Error(`metric ${name} is not declared in /metrics (renamed?)`);
+  return e.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+}
