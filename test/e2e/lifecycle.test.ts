@@ -67,6 +67,8 @@ service:
     const metrics = await (await fetch(`http://127.0.0.1:${tport}/metrics`)).text();
     expect(metrics).toMatch(/switchyard_receiver_accepted_items_total\{receiver="otlp",signal="traces"\} 25/);
 
+    // The vendor has refused at least once before the stop: the drain starts with work left.
+    await eventually(() => cap.requests.some((r) => r.answered === 503), 10_000, 'a refused attempt before SIGTERM');
     child.proc.kill('SIGTERM');
     // While draining (the vendor still fails), health says so and receivers stop accepting.
     const draining = await eventually(async () => {
