@@ -5,17 +5,8 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { z } from 'zod';
-
-export const corsSchema = z
-  .strictObject({
-    allowed_origins: z.array(z.string().min(1)).min(1, 'name at least one origin (or "*")'),
-    /** Request headers allowed besides Content-Type and Content-Encoding, which OTLP needs. */
-    allowed_headers: z.array(z.string().min(1)).default([]),
-    /** Seconds a browser may cache the preflight answer. */
-    max_age: z.number().int().min(0).optional(),
-  })
-  .optional();
+import type { z } from 'zod';
+import type { corsSchema } from '../util/cors-schema.js';
 
 export type CorsConfig = NonNullable<z.infer<typeof corsSchema>>;
 

@@ -68,7 +68,7 @@ service:
     expect(metrics).toMatch(/switchyard_receiver_accepted_items_total\{receiver="otlp",signal="traces"\} 25/);
 
     // The vendor has refused at least once before the stop: the drain starts with work left.
-    await eventually(() => cap.requests.some((r) => r.answered === 503), 10_000, 'a refused attempt before SIGTERM');
+    await eventually(() => cap!.requests.some((r) => r.answered === 503), 10_000, 'a refused attempt before SIGTERM');
     child.proc.kill('SIGTERM');
     // While draining (the vendor still fails), health says so and receivers stop accepting.
     const draining = await eventually(async () => {

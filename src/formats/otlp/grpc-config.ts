@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { hostPort } from '../../util/schema.js';
 import { receiverTlsSchema, type ReceiverTls } from '../../util/tls-schema.js';
-import { corsSchema } from '../../server/cors.js';
+import { corsSchema } from '../../util/cors-schema.js';
 
 /** `grpc:` written with nothing after it is YAML null: the Collector reads it as "defaults". */
 const orEmpty = (v: unknown) => (v === null ? {} : v);
