@@ -25,6 +25,9 @@ import {
 } from './contract.js';
 import { isoForKeywordsAi } from './time.js';
 
+/** Marks a document that sent `usage: {}`. */
+export const EMPTY_USAGE = `${P}usage_empty`;
+
 /** usage.* (OpenAI shape) → canonical key; inclusive on both sides. */
 export const USAGE_MAP: Record<string, string> = {
   prompt_tokens: GenAI.inputTokens,
@@ -123,6 +126,8 @@ function decodeLog(o: JsonObject, path: string): Span {
 
   // ---- usage (OpenAI arithmetic: inclusive, see module comment)
   const usage = optObject(o, 'usage', path);
+  // An empty usage block is kept as a fact of its own, so that a KeywordsAI round trip keeps it.
+  if (usage && Object.keys(usage).length === 0) attrs[EMPTY_USAGE] = true;
   if (usage) {
     const upath = join(path, 'usage');
     for (const [k, v] of Object.entries(usage)) {

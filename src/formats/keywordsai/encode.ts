@@ -24,7 +24,7 @@ import {
 import { keywordsAiOptions, type KeywordsAiExporterOptions } from './config.js';
 import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
 import { holdKeywordsAiLog } from './contract-check.js';
-import { COMPLETION_DETAILS_MAP, PROMPT_DETAILS_MAP, SOFT_FIELDS, USAGE_MAP } from './decode.js';
+import { COMPLETION_DETAILS_MAP, EMPTY_USAGE, PROMPT_DETAILS_MAP, SOFT_FIELDS, USAGE_MAP } from './decode.js';
 
 /** Where contract refusals go (default: they throw). */
 export interface KeywordsAiFidelity {
@@ -38,7 +38,7 @@ export interface KeywordsAiBatch {
 }
 
 /** `keywordsai.<field>` attributes the encoder reads itself (not re-emitted as they are). */
-const VERBATIM_HANDLED = new Set(['id', 'log_type', 'timestamp', 'start_time', 'latency', 'status', 'error_message']);
+const VERBATIM_HANDLED = new Set(['id', 'log_type', 'timestamp', 'start_time', 'latency', 'status', 'error_message', EMPTY_USAGE.slice(P.length)]);
 
 interface TraceInfo {
   workflow?: string;
@@ -170,7 +170,7 @@ function encodeLog(s: SpanWithContext, trace: TraceInfo, maxContentBytes: number
     if (rest.startsWith('prompt_tokens_details.') || rest.startsWith('completion_tokens_details.')) continue;
     usage[rest] ??= toJson(a[k]);
   }
-  if (Object.keys(usage).length > 0) out.usage = usage;
+  if (Object.keys(usage).length > 0 || a[EMPTY_USAGE] === true) out.usage = usage;
 
   // ---- time
   const end = span.endTimeUnixNano;
