@@ -78,9 +78,11 @@ remote_write:
       const hist = results.flatMap((r) => allMetrics(r.telemetry)).find((m) => m.name === 'prometheus_http_request_duration_seconds')!;
       expect(hist.data.type === 'histogram' && hist.data.dataPoints[0]!.explicitBounds.length).toBeGreaterThan(3);
     } finally {
+      // Prometheus keeps its remote-write connection open: cut it, or close waits for Prometheus.
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     }
-  });
+  }, 120_000);
 
   it('accepts what our exporter sends, and the values come back from its query API', async () => {
     const prom = await startPrometheus('global: { scrape_interval: 1h }\n', { args: ['--web.enable-remote-write-receiver'] });
