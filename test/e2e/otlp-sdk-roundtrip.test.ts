@@ -1,4 +1,5 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes as OtelAttributes } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { RICH_ATTRS } from '../helpers/otlp-roundtrip.js';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter as LogsHttp } from '@opentelemetry/exporter-logs-otlp-http';
@@ -47,22 +48,6 @@ function arrivedRequests(cap: CaptureServer, signal: Signal): Plain[] {
     String(r.headers['content-type']).includes('json') ? oracleReadJson(signal, r.body) : oracleDecodeProto(signal, r.body));
 }
 
-const RICH_ATTRS: OtelAttributes = {
-  'str': 'hello ✓',
-  'empty.str': '',
-  'int': 42,
-  'neg.int': -7,
-  'big.int': 9007199254740991,
-  'double': 3.25,
-  'bool.t': true,
-  'bool.f': false,
-  'arr.str': ['a', 'b'],
-  'arr.int': [1, 2, 3],
-  'arr.double': [1.5, 2.5],
-  'arr.bool': [true, false],
-  'gen_ai.request.model': 'gpt-4o',
-  'gen_ai.usage.input_tokens': 1200,
-};
 
 describe.each(CASES)('OTel SDK (%s) → Switchyard → otlp_http (%s)', (sdkEnc, outEnc) => {
   let cap: CaptureServer;
