@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { AggregatorRegistry } from 'prom-client';
 import { createLogger, type Logger } from './observe/logger.js';
+import { registerSecrets, scrubSecrets, secretsOfConfig } from './observe/secrets.js';
 import type { SwitchyardConfig } from './pipeline/config/model.js';
 import { startService, type RunningService } from './service.js';
 import { mountTelemetryRoutes, sumDeadLetterStats, type HealthReport, type TelemetryProvider } from './server/telemetry-routes.js';
@@ -22,6 +23,7 @@ import { VERSION } from './version.js';
  */
 export async function runService(config: SwitchyardConfig, file: string): Promise<number> {
   const workers = config.service.workers === 0 ? availableParallelism() : config.service.workers;
+  registerSecrets(secretsOfConfig(config));
   const logger = createLogger(config.service.telemetry.logs.level);
   installSignalPolicy(logger);
   if (cluster.isWorker) return runWorker(config, logger.child({ worker: Number(process.env.SWITCHYARD_WORKER_SLOT ?? cluster.worker!.id) }));
@@ -45,7 +47,7 @@ async function runSingle(config: SwitchyardConfig, file: string, logger: Logger)
 
 function startFailed(e: unknown, logger: Logger): number {
   logger.error({ err: (e as Error).message }, 'start-up failed');
-  process.stderr.write(`switchyard: start-up failed: ${(e as Error).message}\n`);
+  process.stderr.write(scrubSecrets(`switchyard: start-up failed: ${(e as Error).message}\n`));
   return 1;
 }
 

@@ -25,6 +25,7 @@ import { corsMiddleware, type CorsConfig } from './server/cors.js';
 import type { ReceiverTls } from './util/tls-schema.js';
 import { localTelemetry, mountTelemetryRoutes, type ServiceState, type TelemetryProvider } from './server/telemetry-routes.js';
 import { VERSION } from './version.js';
+import { registerSecrets, secretsOfConfig } from './observe/secrets.js';
 
 export interface ServiceOptions {
   logger?: Logger;
@@ -63,6 +64,7 @@ export interface RunningService {
  * configured on it.
  */
 export async function startService(config: SwitchyardConfig, opts: ServiceOptions = {}): Promise<RunningService> {
+  registerSecrets(secretsOfConfig(config));
   const logger = opts.logger ?? createLogger(config.service.telemetry.logs.level);
   const catalog = opts.catalog ?? defaultCatalog();
   const metrics = new SelfMetrics();

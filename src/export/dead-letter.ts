@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { OutboundRequest } from '../formats/types.js';
+import { scrubSecrets } from '../observe/secrets.js';
 
 export interface DeadLetter {
   time: string;
@@ -68,7 +69,8 @@ export class DeadLetterFile {
     for (const k of keys ?? []) this.stats.by_reason[reasonKey(k)] = (this.stats.by_reason[reasonKey(k)] ?? 0) + 1;
     this.stats.oldest_entry ??= now;
     this.stats.newest_entry = now;
-    const text = letters.map((l) => JSON.stringify(l)).join('\n') + '\n';
+    // A vendor's error text may echo the request's credentials back: scrub before it is kept.
+    const text = scrubSecrets(letters.map((l) => JSON.stringify(l)).join('\n') + '\n');
     this.chain = this.chain.then(async () => {
       await mkdir(dirname(this.path), { recursive: true });
       await appendFile(this.path, text);

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { acceptanceProblem } from './acceptance-check.js';
 import { KeyChecker } from './auth.js';
 import { decodeContent, readBody } from './body.js';
+import { scrubSecrets } from '../observe/secrets.js';
 
 export interface ReceiverRuntime {
   id: string;
@@ -158,10 +159,10 @@ export function toResponse(reply: HttpReply): Response {
   const headers = new Headers(reply.headers);
   let body: BodyInit | null = null;
   if (reply.body === undefined || reply.status === 204) body = null;
-  else if (typeof reply.body === 'string') body = reply.body;
+  else if (typeof reply.body === 'string') body = scrubSecrets(reply.body);
   else if (reply.body instanceof Uint8Array) body = reply.body as unknown as BodyInit;
   else {
-    body = JSON.stringify(reply.body);
+    body = scrubSecrets(JSON.stringify(reply.body));
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   }
   return new Response(body, { status: reply.status, headers });

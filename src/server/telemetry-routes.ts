@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Exporter } from '../export/exporter.js';
 import type { DeadLetterStats } from '../export/dead-letter.js';
 import type { SelfMetrics } from '../observe/self-metrics.js';
+import { scrubSecrets } from '../observe/secrets.js';
 
 export type ServiceState = 'starting' | 'running' | 'draining' | 'stopped';
 
@@ -17,17 +18,18 @@ export interface TelemetryProvider {
   dlqStats(): Promise<DeadLetterStats & { exporters?: Record<string, DeadLetterStats> }>;
 }
 
-/** GET /healthz (503 unless running), /metrics and /api/v1/debug/dlq-stats. */
+/** GET /healthz (503 unless running), /metrics and /api/v1/debug/dlq-stats, secrets scrubbed. */
 export function mountTelemetryRoutes(app: Hono, p: TelemetryProvider): void {
+  const json = { 'content-type': 'application/json' };
   app.get('/healthz', async (c) => {
     const h = await p.health();
-    return c.json(h, h.status === 'ok' ? 200 : 503);
+    return c.body(scrubSecrets(JSON.stringify(h)), h.status === 'ok' ? 200 : 503, json);
   });
   app.get('/metrics', async (c) => {
     const m = await p.metrics();
-    return c.body(m.text, 200, { 'content-type': m.contentType });
+    return c.body(scrubSecrets(m.text), 200, { 'content-type': m.contentType });
   });
-  app.get('/api/v1/debug/dlq-stats', async (c) => c.json(await p.dlqStats()));
+  app.get('/api/v1/debug/dlq-stats', async (c) => c.body(scrubSecrets(JSON.stringify(await p.dlqStats())), 200, json));
 }
 
 export interface LocalSources {

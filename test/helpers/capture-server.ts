@@ -24,6 +24,8 @@ export interface CaptureServer {
   accepted(): CapturedRequest[];
   /** Status for each request (default 200). */
   status: (req: CapturedRequest) => number;
+  /** Body of each answer (default empty): e.g. a vendor error that echoes the request. */
+  answerBody: (req: CapturedRequest) => string;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     requests: [],
     accepted: () => cap.requests.filter((r) => r.answered >= 200 && r.answered < 300),
     status: () => 200,
+    answerBody: () => '',
     close: async () => {},
   };
   const server = createServer((req, res) => {
@@ -46,7 +49,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
       const r: CapturedRequest = { method: req.method!, path: req.url!, headers: req.headers, body, answered: 0 };
       r.answered = cap.status(r);
       cap.requests.push(r);
-      res.writeHead(r.answered).end();
+      res.writeHead(r.answered, { 'content-type': 'application/json' }).end(cap.answerBody(r));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -81,4 +81,54 @@ service:
     expect(readFileSync(`${dir}/debug.jsonl`, 'utf8')).toContain('gpt-4o'); // the debug exporter really wrote the span
     for (const secret of [RECEIVER_KEY, EXPORTER_KEY, GUESSED]) expect(leakedForms(everything, secret), secret).toEqual([]);
   });
+
+  it('a vendor that echoes the credentials in its error puts them nowhere: log, dead letters, metrics', async () => {
+    const EXPORTER_KEY = 'ek-echo/1a2b+3c4d=5e6f7a8b';
+    const HEADER_KEY = 'hk-echo+9z8y/7x6w=5v4u';
+    const echo = await startCaptureServer();
+    try {
+      // Every export is refused with an error that quotes the request's headers: raw, as a
+      // Basic-style base64 dump and percent-encoded, as real vendors' debug errors do.
+      echo.status = () => 400;
+      echo.answerBody = (r) => JSON.stringify({
+        error: `invalid credentials: authorization=${r.headers.authorization} x-api-key=${r.headers['x-api-key'] ?? ''}`,
+        dump: Buffer.from(JSON.stringify(r.headers)).toString('base64'),
+        url: `https://vendor.invalid/login?key=${encodeURIComponent(String(r.headers.authorization ?? r.headers['x-api-key']))}`,
+      });
+      const [port, tport] = [await freePort(), await freePort()];
+      const file = join(dir, 'echo.yaml');
+      writeFileSync(file, `
+receivers:
+  otlp: { protocols: { http: { endpoint: 127.0.0.1:${port} } } }
+exporters:
+  netra: { endpoint: ${echo.url}, api_key: "\${env:EK}", span_policy: all, dead_letter_path: ${dir}/echo-netra.jsonl }
+  otlp_http: { endpoint: ${echo.url}, headers: { x-api-key: "\${env:HK}" }, dead_letter_path: ${dir}/echo-otlp.jsonl }
+service:
+  workers: 1
+  telemetry: { endpoint: 127.0.0.1:${tport}, logs: { level: debug } }
+  pipelines:
+    traces: { receivers: [otlp], exporters: [netra, otlp_http] }
+`);
+      const child = await spawnSwitchyard(['run', '--config', file], { EK: EXPORTER_KEY, HK: HEADER_KEY });
+      const span = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'chat gpt-4o', kind: 3, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000001000000000', attributes: [{ key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } }] };
+      const res = await fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans: [span] }] }] }) });
+      expect(res.status).toBe(200);
+      const read = (f: string) => { try { return readFileSync(f, 'utf8'); } catch { return ''; } };
+      await eventually(() => read(`${dir}/echo-netra.jsonl`).length > 0 && read(`${dir}/echo-otlp.jsonl`).length > 0, 15_000, 'both refused exports dead-lettered');
+      // The vendor really was sent the keys, and really echoed them: the scrub has work to do.
+      expect(echo.requests.map((r) => r.headers.authorization ?? r.headers['x-api-key']).sort()).toEqual([`Bearer ${EXPORTER_KEY}`, HEADER_KEY].sort());
+      const metrics = await (await fetch(`http://127.0.0.1:${tport}/metrics`)).text();
+      const dlqStats = await (await fetch(`http://127.0.0.1:${tport}/api/v1/debug/dlq-stats`)).text();
+      child.proc.kill('SIGTERM');
+      await child.exited;
+      const dead = read(`${dir}/echo-netra.jsonl`) + read(`${dir}/echo-otlp.jsonl`);
+      // The reason was kept (what the vendor said, minus the keys), so an operator can still act on it.
+      expect(dead).toContain('invalid credentials');
+      expect(dead).toContain('[redacted]');
+      const everything = [metrics, dlqStats, child.stdout, child.stderr, dead].join('\n');
+      for (const secret of [EXPORTER_KEY, HEADER_KEY]) expect(leakedForms(everything, secret), secret).toEqual([]);
+    } finally {
+      await echo.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { attributesToJson, countItems, isoFromNano, toJson, type Telemetry } from '../../model/index.js';
+import { scrubSecrets } from '../../observe/secrets.js';
 import { debugExporterConfig } from './config.js';
 import { defineExporter, type OutboundRequest, type SendResult, type Transport } from '../types.js';
 
@@ -32,7 +33,7 @@ class DebugTransport implements Transport {
   }
   send(req: OutboundRequest): Promise<SendResult> {
     return new Promise((resolve) => {
-      this.out.write(req.body, (err) => resolve(err ? { kind: 'retry', reason: err.message } : { kind: 'ok' }));
+      this.out.write(typeof req.body === 'string' ? scrubSecrets(req.body) : req.body, (err) => resolve(err ? { kind: 'retry', reason: err.message } : { kind: 'ok' }));
     });
   }
   async close(): Promise<void> {
