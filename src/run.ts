@@ -12,6 +12,7 @@ import type { DeadLetterStats } from './export/dead-letter.js';
 import { BackpressureError } from './formats/errors.js';
 import { workerPeerLink, type ForwardMessage } from './worker-link.js';
 import { installSignalPolicy } from './signal-policy.js';
+import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, serverOptionsOf } from './server/connection-limits.js';
 import { VERSION } from './version.js';
 
 /**
@@ -194,7 +195,8 @@ async function runPrimary(config: SwitchyardConfig, file: string, count: number,
     const app = new Hono();
     mountTelemetryRoutes(app, provider);
     const i = endpoint.lastIndexOf(':');
-    telemetryServer = serve({ fetch: app.fetch, hostname: endpoint.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(endpoint.slice(i + 1)) });
+    telemetryServer = serve({ fetch: app.fetch, hostname: endpoint.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(endpoint.slice(i + 1)), serverOptions: serverOptionsOf(DEFAULT_CONNECTION_LIMITS) });
+    applyConnectionLimits(telemetryServer as import('node:http').Server, DEFAULT_CONNECTION_LIMITS);
   }
 
   try {

@@ -26,6 +26,8 @@ import type { ReceiverTls } from './util/tls-schema.js';
 import { localTelemetry, mountTelemetryRoutes, type ServiceState, type TelemetryProvider } from './server/telemetry-routes.js';
 import { VERSION } from './version.js';
 import { registerSecrets, secretsOfConfig } from './observe/secrets.js';
+import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, serverOptionsOf, strictest } from './server/connection-limits.js';
+import type { ConnectionLimits } from './util/connection-schema.js';
 
 export interface ServiceOptions {
   logger?: Logger;
@@ -117,6 +119,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   const usedReceivers = new Set(config.service.pipelines.flatMap((p) => p.receivers));
   const receiverEndpoints = new Map<string, string>();
   const endpointTls = new Map<string, ReceiverTls>();
+  const endpointLimits = new Map<string, ConnectionLimits>();
   for (const r of config.receivers.values()) {
     if (!usedReceivers.has(r.id)) continue;
     const def = catalog.receivers.get(r.type)!;
@@ -124,6 +127,8 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
     const app = appFor(r.config.endpoint);
     receiverEndpoints.set(r.id, normaliseEndpoint(r.config.endpoint));
     if (r.config.tls) endpointTls.set(normaliseEndpoint(r.config.endpoint), r.config.tls as ReceiverTls);
+    const limits = endpointLimits.get(normaliseEndpoint(r.config.endpoint));
+    endpointLimits.set(normaliseEndpoint(r.config.endpoint), limits ? strictest(limits, r.config) : r.config);
     for (const route of def.routes) {
       if (r.config.cors) app.use(route.path, corsMiddleware(r.config.cors as CorsConfig));
       const handler = makeRouteHandler({ id: r.id, definition: def, config: r.config }, route, deps);
@@ -150,7 +155,7 @@ export async function startService(config: SwitchyardConfig, opts: ServiceOption
   try {
     for (const [endpoint, app] of apps) {
       const { host, port } = splitEndpoint(endpoint);
-      const server = await listen(app, host, port, endpointTls.get(endpoint), logger);
+      const server = await listen(app, host, port, endpointTls.get(endpoint), endpointLimits.get(endpoint) ?? DEFAULT_CONNECTION_LIMITS, logger);
       const addr = server.address() as AddressInfo;
       servers.set(endpoint, { server, host, port: addr.port });
       logger.info({ endpoint: `${host}:${addr.port}` }, 'listening');
@@ -240,10 +245,12 @@ function closeServer(server: ServerType, graceMs: number): Promise<void> {
   });
 }
 
-function listen(app: Hono, host: string, port: number, tls: ReceiverTls | undefined, logger: Logger): Promise<ServerType> {
+function listen(app: Hono, host: string, port: number, tls: ReceiverTls | undefined, limits: ConnectionLimits, logger: Logger): Promise<ServerType> {
   const https = tls && httpsServe(tls, (message) => logger.warn({ endpoint: `${host}:${port}`, err: message }, 'TLS files changed but could not be loaded; keeping the old ones'));
+  const serverOptions = { ...serverOptionsOf(limits), ...https?.serverOptions };
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port, ...(https ? { createServer: https.createServer, serverOptions: https.serverOptions } : {}) }, () => resolve(server));
+    const server = serve({ fetch: app.fetch, hostname: host, port, serverOptions, ...(https ? { createServer: https.createServer } : {}) }, () => resolve(server));
+    applyConnectionLimits(server as import('node:http').Server, limits);
     if (https) https.watch(server as import('node:https').Server);
     server.once('error', reject);
   });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { hostPort } from '../../util/schema.js';
 import { receiverTlsSchema, type ReceiverTls } from '../../util/tls-schema.js';
 import { corsSchema } from '../../util/cors-schema.js';
+import { CONNECTION_KEYS, optionalConnectionShape } from '../../util/connection-schema.js';
 
 /** `grpc:` written with nothing after it is YAML null: the Collector reads it as "defaults". */
 const orEmpty = (v: unknown) => (v === null ? {} : v);
@@ -26,6 +27,7 @@ export const httpProtocolSchema = z.preprocess(
     endpoint: hostPort.optional(),
     tls: receiverTlsSchema,
     cors: corsSchema,
+    ...optionalConnectionShape,
   }),
 );
 
@@ -56,14 +58,14 @@ export function servesHttp(config: Record<string, unknown>): boolean {
 }
 
 /**
- * Folds `protocols.http` into the receiver's top-level keys (endpoint, tls, cors), which the HTTP
+ * Folds `protocols.http` into the receiver's top-level keys (endpoint, tls, cors, connection limits), which the HTTP
  * listeners read. Returns the problems as [path, message] pairs.
  */
 export function foldHttpProtocol(config: Record<string, unknown>, written: Record<string, unknown>): [string[], string][] {
   const http = (config.protocols as { http?: Record<string, unknown> } | undefined)?.http;
   if (!http) return [];
   const issues: [string[], string][] = [];
-  for (const key of ['endpoint', 'tls', 'cors']) {
+  for (const key of ['endpoint', 'tls', 'cors', ...CONNECTION_KEYS]) {
     if (http[key] === undefined) continue;
     if (written[key] !== undefined) issues.push([['protocols', 'http', key], `is also given as ${key} at the top of this receiver: write it once`]);
     else config[key] = http[key];

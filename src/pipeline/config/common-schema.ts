@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize, hostPort } from '../../util/schema.js';
+import { connectionShape } from '../../util/connection-schema.js';
 import { receiverTlsSchema } from '../../util/tls-schema.js';
 
 /** Keys every receiver understands (the format adds its own through configSchema). */
@@ -19,5 +20,6 @@ export const receiverBaseShape = {
   max_array_length: z.number().int().min(1).default(100_000),
   /** Serve this endpoint over TLS (mTLS with client_ca_file). */
   tls: receiverTlsSchema,
+  ...connectionShape,
 };
 export const receiverBaseSchema = z.strictObject(receiverBaseShape);

@@ -7,6 +7,7 @@ import type { ProcessorDefinition } from '../processor-types.js';
 import { exporterBaseShape } from '../../export/config.js';
 import { duration, hostPort } from '../../util/schema.js';
 import { receiverBaseShape } from './common-schema.js';
+import { connectionIssues } from '../../util/connection-schema.js';
 import { ConfigError, type ConfigIssue, pathText } from './errors.js';
 import { expandEnv } from './expand-env.js';
 import { MAX_ALIAS_COUNT, MAX_CONFIG_BYTES, duplicateKeys, yamlShapeProblem } from './yaml-guard.js';
@@ -124,6 +125,7 @@ export function parseConfig(text: string, opts: LoadOptions): SwitchyardConfig {
     else {
       const c = parsed.data as ReceiverConfig;
       for (const [p, m] of foldHttpProtocol(c, (body ?? {}) as Record<string, unknown>)) add(['receivers', id, ...p], m);
+      for (const [k, m] of connectionIssues(c)) add(['receivers', id, k], m);
       receivers.set(id, { id, type, config: c });
     }
   }
