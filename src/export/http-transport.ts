@@ -62,16 +62,18 @@ export class HttpTransport implements Transport {
   }
 }
 
-/** Reads up to `max` bytes and discards the rest, so a huge answer never sits in memory. */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy?(): void }, max: number): Promise<Buffer> {
+/**
+ * Reads up to `max` bytes, then hangs up: the rest of a huge answer is neither kept nor waited
+ * for (leaving the loop destroys the body, and undici drops that connection from the pool).
+ */
+async function readCapped(body: AsyncIterable<Buffer>, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let n = 0;
   for await (const chunk of body) {
-    if (n < max) {
-      const take = chunk.subarray(0, max - n);
-      chunks.push(take);
-      n += take.length;
-    }
+    const take = chunk.subarray(0, max - n);
+    chunks.push(take);
+    n += take.length;
+    if (n >= max) break;
   }
   return Buffer.concat(chunks, n);
 }
