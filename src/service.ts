@@ -6,8 +6,7 @@ import { TraceRouter, type PeerLink } from './consumer/trace-router.js';
 import { DEFAULT_BATCH } from './export/config.js';
 import { BackpressureError } from './formats/errors.js';
 import { deserializeTelemetry, type Signal } from './model/index.js';
-import { Exporter } from './export/exporter.js';
-import type { QueueStorage } from './export/queue.js';
+import { Exporter, type ExporterOptions } from './export/exporter.js';
 import { openFileQueueStorage } from './export/file-queue.js';
 import { createLogger, type Logger } from './observe/logger.js';
 import { SelfMetrics } from './observe/self-metrics.js';
@@ -34,7 +33,7 @@ export interface ServiceOptions {
   catalog?: ComponentCatalog;
   /** Base directory for default dead-letter files. */
   dataDir?: string;
-  openStorage?: (dir: string, id: string) => QueueStorage;
+  openStorage?: ExporterOptions['openStorage'];
   /** Set in a worker process: queue directories and dead-letter files get a per-worker suffix. */
   workerIndex?: number;
   /** Serve no telemetry endpoint (the primary process serves it for all workers). */

@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { OutboundRequest } from '../formats/types.js';
 import { scrubSecrets } from '../observe/secrets.js';
@@ -25,15 +25,28 @@ export interface DeadLetterStats {
   newest_entry?: string;
 }
 
+export interface DeadLetterOptions {
+  /** Told of every failed write (a full or failing disk); the write is retried. */
+  onError?(error: Error): void;
+  /** Once aborted (the shutdown deadline), a write that fails is given up on … */
+  stopping?: AbortSignal;
+  /** … and its lines handed here, the last place they can go (the exporter logs them). */
+  onGiveUp?(text: string, error: Error): void;
+}
+
 /**
  * The JSONL file of what an exporter gave up on or the vendor refused, with the reason. Writes are
- * serialised so lines never interleave.
+ * serialised so lines never interleave. A write that fails (ENOSPC, EIO) is cut back to a whole
+ * line and retried with backoff until it lands: the caller waits, its queue fills, and receivers
+ * push back, so a full disk costs throughput, never the letters.
  */
 export class DeadLetterFile {
   private chain: Promise<void> = Promise.resolve();
   private readonly stats: DeadLetterStats = { total_failed: 0, by_reason: {} };
+  /** The last write error, until a write succeeds again. */
+  error?: string;
 
-  constructor(public readonly path: string, private readonly exporter: string) {}
+  constructor(public readonly path: string, private readonly exporter: string, private readonly opts: DeadLetterOptions = {}) {}
 
   /** The whole request failed. */
   writeRequest(req: OutboundRequest, reason: string, status?: number, items = req.items): Promise<void> {
@@ -71,12 +84,57 @@ export class DeadLetterFile {
     this.stats.newest_entry = now;
     // A vendor's error text may echo the request's credentials back: scrub before it is kept.
     const text = scrubSecrets(letters.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    this.chain = this.chain.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true });
-      await appendFile(this.path, text);
-    });
+    this.chain = this.chain.then(() => this.persist(text));
     return this.chain;
   }
+
+  private async persist(text: string): Promise<void> {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        await appendWhole(this.path, text);
+        this.error = undefined;
+        return;
+      } catch (e) {
+        const err = e as Error;
+        this.error = err.message;
+        this.opts.onError?.(err);
+        if (!this.opts.stopping || this.opts.stopping.aborted) {
+          this.opts.onGiveUp?.(text, err);
+          return;
+        }
+        await abortableSleep(delay, this.opts.stopping);
+      }
+    }
+  }
+}
+
+/** Appends `text`, or on failure cuts the file back to its old end: never a torn line. */
+async function appendWhole(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const fh = await open(path, 'a');
+  try {
+    const { size } = await fh.stat();
+    try {
+      await fh.writeFile(text);
+    } catch (e) {
+      await fh.truncate(size).catch(() => {});
+      throw e;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** A short, low-cardinality reason for counting: the HTTP status, or the first words. */

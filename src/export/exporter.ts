@@ -19,6 +19,12 @@ import { retryLayer } from './retry-layer.js';
 import { stack, type Sender } from './sender.js';
 import { timeoutLayer } from './timeout-layer.js';
 
+/** What an exporter tells its queue storage. */
+export interface StorageOptions {
+  maxBytes: number;
+  onDiskError(op: 'ack' | 'delete', error: Error): void;
+}
+
 export interface ExporterOptions {
   id: string;
   definition: ExporterDefinition;
@@ -27,7 +33,7 @@ export interface ExporterOptions {
   metrics: SelfMetrics;
   logger: Logger;
   /** Makes a persistent queue's storage for a directory. */
-  openStorage?: (dir: string, id: string) => QueueStorage;
+  openStorage?: (dir: string, id: string, opts: StorageOptions) => QueueStorage;
   dataDir?: string;
 }
 
@@ -54,15 +60,25 @@ export class Exporter implements Consumer {
   private readonly synchronous: boolean;
   private readonly settled = new Map<number, () => void>();
   private readonly encodeContext: EncodeContext;
+  private readonly deadLetterFile: DeadLetterFile;
 
   constructor(private readonly o: ExporterOptions) {
     const q = o.config.sending_queue;
     this.synchronous = !q.enabled;
-    this.storage = q.storage && q.enabled && o.openStorage ? o.openStorage(q.storage, o.id) : undefined;
-    this.queue = new BoundedQueue({ maxItems: q.queue_size, maxBytes: q.queue_bytes }, this.storage);
     this.log = o.logger.child({ exporter: o.id });
+    const onDiskError = (op: string, e: Error) => {
+      o.metrics.diskErrors.inc({ exporter: o.id, op });
+      this.log.error({ op, err: e.message }, 'disk write failed');
+    };
+    this.storage = q.storage && q.enabled && o.openStorage ? o.openStorage(q.storage, o.id, { maxBytes: q.queue_bytes, onDiskError }) : undefined;
+    this.queue = new BoundedQueue({ maxItems: q.queue_size, maxBytes: q.queue_bytes }, this.storage);
     const deadLetterPath = o.config.dead_letter_path ?? join(o.dataDir ?? 'data', 'dead-letter', `${o.id.replace(/[^\w.-]/g, '_')}.jsonl`);
-    this.outcome = new OutcomeRecorder(o.id, o.metrics, this.log, new DeadLetterFile(deadLetterPath, o.id));
+    this.deadLetterFile = new DeadLetterFile(deadLetterPath, o.id, {
+      onError: (e) => onDiskError('dead_letter', e),
+      stopping: this.stopping.signal,
+      onGiveUp: (text, e) => this.log.error({ err: e.message, dead_letters: text }, 'could not write dead letters before the shutdown deadline; they are kept in this log line'),
+    });
+    this.outcome = new OutcomeRecorder(o.id, o.metrics, this.log, this.deadLetterFile);
     this.transport =
       o.definition.createTransport?.(o.config) ??
       new HttpTransport({
@@ -140,15 +156,32 @@ export class Exporter implements Consumer {
     return () => this.enqueue(signal, data, items, bytes);
   }
 
+  /** The last failed disk write (queue or dead letters), until one succeeds again: for /healthz. */
+  get diskError(): string | undefined {
+    return this.storage?.diskError ?? this.deadLetterFile.error;
+  }
+
   private async enqueue(signal: Signal, data: Telemetry, items: number, bytes: number): Promise<void> {
-    const seq = await this.queue.offer(signal, data, items, bytes);
-    this.updateQueueGauge();
+    let seq: number | undefined;
+    try {
+      seq = await this.queue.offer(signal, data, items, bytes);
+    } catch (e) {
+      // A full or failing disk is back-pressure: the client keeps the data and retries later.
+      this.o.metrics.diskErrors.inc({ exporter: this.id, op: 'queue_write' });
+      this.log.error({ err: (e as Error).message }, 'could not write the persistent queue; refusing with back-pressure');
+      throw new BackpressureError(`exporter "${this.id}" cannot write its queue to disk`, 5);
+    } finally {
+      this.updateQueueGauge();
+    }
     if (seq === undefined) throw new BackpressureError(`exporter "${this.id}" queue is full`, 1);
     if (this.synchronous) await new Promise<void>((resolve) => this.settled.set(seq, resolve));
   }
 
   private updateQueueGauge(): void {
     this.o.metrics.queueSize.set({ exporter: this.id }, this.queue.size);
+    const disk = this.storage?.diskBytes;
+    if (disk !== undefined) this.o.metrics.queueDiskBytes.set({ exporter: this.id }, disk);
+    this.o.metrics.diskDegraded.set({ exporter: this.id }, this.diskError ? 1 : 0);
   }
 
   private async consume(source: BatchSource): Promise<void> {
@@ -162,7 +195,12 @@ export class Exporter implements Consumer {
         this.log.error({ err: (e as Error).message }, 'unexpected failure while exporting; dead-lettering the batch');
         for (const p of batch.pieces) await this.outcome.setAside(p.signal, p.data, countItems(p.data, p.signal), 'internal_error', (e as Error).message);
       }
-      await batch.settle(delivered);
+      try {
+        await batch.settle(delivered);
+      } catch (e) {
+        // The data is sent or dead-lettered; only the bookkeeping failed (at worst, a replay).
+        this.log.error({ err: (e as Error).message }, 'could not acknowledge a batch');
+      }
     }
   }
 

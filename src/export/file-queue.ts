@@ -1,5 +1,6 @@
 import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { lockDirectory, type DirectoryLock } from './dir-lock.js';
 import { deserializeTelemetry, serializeTelemetry } from '../model/serialize.js';
 import type { QueueEntry, QueueStorage } from './queue.js';
 import { encodeAck, encodeEntry, scanSegment, type SegmentRecord } from './segment-log.js';
@@ -7,8 +8,15 @@ import { encodeAck, encodeEntry, scanSegment, type SegmentRecord } from './segme
 export interface FileQueueOptions {
   /** Roll to a new segment file once the current one would grow past this (default 16 MiB). */
   segmentBytes?: number;
+  /** The queue's byte bound: segments are sized so that disk use can track it (segmentBytesFor). */
+  maxBytes?: number;
   /** Told how many damaged records open() skipped (also kept in `corruptRecords`). */
   onCorrupt?: (count: number) => void;
+  /**
+   * Told of a failed disk operation that did not reject a caller (an acknowledgement or a
+   * deletion: the cost is a duplicate after a restart, or space freed later).
+   */
+  onDiskError?: (op: 'ack' | 'delete', error: Error) => void;
 }
 
 export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
@@ -70,9 +78,12 @@ export class FileQueueStorage implements QueueStorage {
   private rollNext = false;
   private state: 'new' | 'open' | 'closed' = 'new';
   private claimed?: string;
+  private lock?: DirectoryLock;
+  /** The last disk error, until a write succeeds again (for /healthz). */
+  diskError?: string;
 
   constructor(readonly dir: string, private readonly opts: FileQueueOptions = {}) {
-    this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.segmentBytes = opts.segmentBytes ?? (opts.maxBytes ? segmentBytesFor(opts.maxBytes) : DEFAULT_SEGMENT_BYTES);
   }
 
   async open(): Promise<QueueEntry[]> {
@@ -82,10 +93,14 @@ export class FileQueueStorage implements QueueStorage {
     openDirs.add(key);
     this.claimed = key;
     try {
+      await mkdir(this.dir, { recursive: true });
+      this.lock = await lockDirectory(this.dir);
       return await this.replay();
     } catch (e) {
       openDirs.delete(key);
       this.claimed = undefined;
+      await this.lock?.release();
+      this.lock = undefined;
       throw e;
     } finally {
       this.state = this.claimed ? 'open' : 'closed';
@@ -93,7 +108,6 @@ export class FileQueueStorage implements QueueStorage {
   }
 
   private async replay(): Promise<QueueEntry[]> {
-    await mkdir(this.dir, { recursive: true });
     const ids = (await readdir(this.dir))
       .map((n) => SEGMENT_RE.exec(n))
       .filter((m): m is RegExpExecArray => m !== null)
@@ -160,8 +174,13 @@ export class FileQueueStorage implements QueueStorage {
       known.push(seq);
     }
     if (known.length === 0) return;
-    // Not fsync'd on its own: a lost ack only means a duplicate delivery after a crash.
-    await this.enqueue(encodeAck(known), false);
+    // Not fsync'd on its own, and a failed one (a full disk) is not an error for the caller:
+    // a lost ack only means a duplicate delivery after a restart.
+    try {
+      await this.enqueue(encodeAck(known), false);
+    } catch (e) {
+      this.opts.onDiskError?.('ack', e as Error);
+    }
     await this.collect();
   }
 
@@ -188,12 +207,21 @@ export class FileQueueStorage implements QueueStorage {
     } finally {
       if (this.claimed) openDirs.delete(this.claimed);
       this.claimed = undefined;
+      await this.lock?.release();
+      this.lock = undefined;
     }
   }
 
   /** Number of segment files currently on disk (for tests and diagnostics). */
   get segmentCount(): number {
     return this.segments.length;
+  }
+
+  /** Bytes the log takes on disk now: what `queue_bytes` bounds for a persistent queue. */
+  get diskBytes(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.size;
+    return n;
   }
 
   private segmentPath(id: number): string {
@@ -218,10 +246,11 @@ export class FileQueueStorage implements QueueStorage {
         const batch = this.takeBatch();
         try {
           await this.writeBatch(batch);
+          this.diskError = undefined;
           for (const w of batch) w.resolve();
         } catch (e) {
-          this.rollNext = true;
           const err = e instanceof Error ? e : new Error(String(e));
+          this.diskError = err.message;
           for (const w of batch) w.reject(err);
         }
       }
@@ -259,16 +288,41 @@ export class FileQueueStorage implements QueueStorage {
     if (!cur || this.rollNext || (cur.size > 0 && cur.size + size > this.segmentBytes)) await this.roll();
     const { seg, fh } = this.active!;
     const data = batch.length === 1 ? batch[0]!.buf : Buffer.concat(batch.map((w) => w.buf), size);
-    seg.size += size; // counted before the write, so a failed write still makes the next roll happen
-    await writeFully(fh, data);
-    if (batch.some((w) => w.sync)) {
-      await fh.datasync();
-      this.syncs++;
+    const before = seg.size;
+    let written = false;
+    try {
+      await writeFully(fh, data);
+      seg.size += size;
+      written = true;
+      if (batch.some((w) => w.sync)) {
+        await fh.datasync();
+        this.syncs++;
+      }
+    } catch (e) {
+      await this.undoWrite(seg, fh, before);
+      // After a failed fsync the page cache can no longer be trusted for this file.
+      if (written) this.rollNext = true;
+      throw e;
     }
     for (const w of batch) {
       if (w.entrySeq === undefined) continue;
       seg.live.add(w.entrySeq);
       this.bySeq.set(w.entrySeq, seg);
+    }
+  }
+
+  /**
+   * A failed write (ENOSPC, EIO) may have left part of a record behind. Cutting the file back
+   * to where the batch began keeps the segment usable, so a full disk does not leave a trail of
+   * new segment files; if even that fails, later records go to a new segment.
+   */
+  private async undoWrite(seg: Segment, fh: FileHandle, size: number): Promise<void> {
+    try {
+      await fh.truncate(size);
+      seg.size = size;
+    } catch {
+      seg.size = Math.max(seg.size, size);
+      this.rollNext = true;
     }
   }
 
@@ -280,8 +334,14 @@ export class FileQueueStorage implements QueueStorage {
     const id = this.nextSegmentId++;
     const seg: Segment = { id, path: this.segmentPath(id), live: new Set(), size: 0 };
     const fh = await open(seg.path, 'ax');
-    // The directory entry must be durable too, or a power loss could drop the whole file.
-    await syncDir(this.dir);
+    try {
+      // The directory entry must be durable too, or a power loss could drop the whole file.
+      await syncDir(this.dir);
+    } catch (e) {
+      await fh.close();
+      await unlinkQuietly(seg.path);
+      throw e;
+    }
     this.segments.push(seg);
     this.active = { seg, fh };
     this.rollNext = false;
@@ -296,7 +356,10 @@ export class FileQueueStorage implements QueueStorage {
       while (this.segments.length > 0) {
         const s = this.segments[0]!;
         if (s.live.size > 0 || s === this.active?.seg) break;
-        if (!(await unlinkQuietly(s.path))) break; // retried on the next ack
+        if (!(await unlinkQuietly(s.path))) {
+          this.opts.onDiskError?.('delete', new Error(`could not delete ${s.path}`));
+          break; // retried on the next ack
+        }
         this.segments.shift();
       }
     } finally {
@@ -323,6 +386,14 @@ export function queueDirName(id: string): string {
 /** The persistent queue of exporter `id` under the `sending_queue.storage` directory. */
 export function openFileQueueStorage(storageDir: string, id: string, opts?: FileQueueOptions): FileQueueStorage {
   return new FileQueueStorage(join(storageDir, queueDirName(id)), opts);
+}
+
+/**
+ * Segments small enough that the log's disk use tracks `queue_bytes` closely (a segment is freed
+ * only whole), large enough that rolling stays rare.
+ */
+export function segmentBytesFor(queueBytes: number): number {
+  return Math.min(DEFAULT_SEGMENT_BYTES, Math.max(64 * 1024, Math.floor(queueBytes / 8)));
 }
 
 async function writeFully(fh: FileHandle, data: Buffer): Promise<void> {

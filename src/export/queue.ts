@@ -19,6 +19,10 @@ export interface QueueStorage {
   append(entry: QueueEntry): Promise<void>;
   ack(seqs: readonly number[]): Promise<void>;
   close(): Promise<void>;
+  /** Bytes on disk now; when known, `queue_bytes` bounds this rather than the in-memory estimate. */
+  readonly diskBytes?: number;
+  /** The last write error, until a write succeeds again. */
+  readonly diskError?: string;
 }
 
 export interface QueueLimits {
@@ -82,6 +86,10 @@ export class BoundedQueue {
 
   hasRoom(items: number, bytes: number): boolean {
     if (this.usedItems === 0) return true; // one oversized batch alone is always taken
+    // A persistent queue is bounded by what it takes on disk (Vector's max_size), which also
+    // counts acknowledged records not yet freed, so a long outage pushes back before the disk fills.
+    const disk = this.storage?.diskBytes;
+    if (disk !== undefined && disk + bytes > this.limits.maxBytes) return false;
     return this.usedItems + items <= this.limits.maxItems && this.usedBytes + bytes <= this.limits.maxBytes;
   }
 

@@ -30,6 +30,9 @@ export class SelfMetrics {
   readonly tracesEvicted = this.counter('switchyard_exporter_traces_evicted_early_total', 'Traces sent before their group_by_trace wait was over, because num_traces were held', ['exporter']);
   readonly exporterReplayed = this.counter('switchyard_exporter_queue_replayed_batches_total', 'Batches replayed from a persistent queue at start', ['exporter']);
   readonly queueCorrupt = this.counter('switchyard_exporter_queue_corrupt_records_total', 'Corrupt persistent-queue records skipped at start', ['exporter']);
+  readonly diskErrors = this.counter('switchyard_exporter_disk_errors_total', 'Failed writes of a persistent queue or dead-letter file (a full or failing disk), by operation', ['exporter', 'op']);
+  readonly diskDegraded = new Gauge({ name: 'switchyard_exporter_disk_degraded', help: '1 while an exporter\'s last queue or dead-letter write failed', labelNames: ['exporter'], registers: [this.registry] });
+  readonly queueDiskBytes = new Gauge({ name: 'switchyard_exporter_queue_disk_bytes', help: 'Bytes a persistent queue takes on disk (bounded by queue_bytes)', labelNames: ['exporter'], registers: [this.registry] });
   readonly queueSize = new Gauge({ name: 'switchyard_exporter_queue_size', help: 'Items queued or in flight', labelNames: ['exporter'], registers: [this.registry] });
   readonly queueCapacity = new Gauge({ name: 'switchyard_exporter_queue_capacity', help: 'Queue capacity in items', labelNames: ['exporter'], registers: [this.registry] });
   readonly processorEvents = this.counter('switchyard_processor_events_total', 'Processor events (dropped, redacted, …)', ['processor', 'event']);

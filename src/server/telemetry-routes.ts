@@ -46,13 +46,15 @@ export function localTelemetry(s: LocalSources): TelemetryProvider {
     async health() {
       const state = s.state();
       const up = state === 'running' ? 'up' : state;
+      // A disk that cannot take writes makes receivers push back: not ready for traffic.
+      const diskErrors = s.exporters.filter((e) => e.diskError);
       return {
-        status: state === 'running' ? 'ok' : state,
+        status: state !== 'running' ? state : diskErrors.length ? 'degraded' : 'ok',
         version: s.version,
         uptime_seconds: Math.round((Date.now() - s.startedAt) / 1000),
         receivers: Object.fromEntries(s.receivers.map((id) => [id, up])),
         exporters: Object.fromEntries(
-          s.exporters.map((e) => [e.id, { state: up, queue_size: e.queue.size, queue_capacity: e.queue.capacity, persistent: e.queue.persistent }]),
+          s.exporters.map((e) => [e.id, { state: e.diskError ? 'disk_error' : up, queue_size: e.queue.size, queue_capacity: e.queue.capacity, persistent: e.queue.persistent, ...(e.diskError ? { disk_error: e.diskError } : {}) }]),
         ),
       };
     },
