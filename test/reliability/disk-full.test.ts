@@ -82,7 +82,7 @@ const idsOf = (r: number, n: number) => Array.from({ length: n }, (_, i) => ((r 
 
 async function health(tport: number): Promise<{ code: number; body: { status: string; exporters?: Record<string, { disk_error?: string }> } }> {
   const res = await fetch(`http://127.0.0.1:${tport}/healthz`);
-  return { code: res.status, body: await res.json() };
+  return { code: res.status, body: (await res.json()) as Awaited<ReturnType<typeof health>>['body'] };
 }
 
 function yaml(o: { port: number; tport: number; vendorUrl: string; queue?: string; queueBytes?: string; queueSize?: number; dlq: string }): string {
