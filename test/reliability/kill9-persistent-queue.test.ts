@@ -18,6 +18,9 @@ import { childPids, postSpans, startSpanLedgerVendor, type SpanLedgerVendor } fr
 const CONSUMERS = 1;
 const BATCH_MAX = 20;
 const WORKERS = 2;
+/** `npm run chaos` sets CHAOS_SCALE to run many more kill rounds than CI does. */
+const SCALE = Math.max(1, Number(process.env.CHAOS_SCALE ?? 1));
+const ROUNDS = Math.round(3 * SCALE);
 
 describe('persistent queue survives SIGKILL of the processes that own it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-kill9-'));
@@ -62,7 +65,7 @@ service:
       let next = 1;
       let workersKilled = 0;
 
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < ROUNDS; round++) {
         const child = (running = await spawnSwitchyard(['run', '--config', file]));
         const workers = await eventually(async () => {
           const p = await childPids(child.proc.pid!);
@@ -127,7 +130,7 @@ service:
       (e as Error).message = `${(e as Error).message}\n${log.join('\n')}`;
       throw e;
     }
-  }, 180_000);
+  }, 180_000 * SCALE);
 });
 
 function isAlive(pid: number): boolean {
