@@ -10,18 +10,20 @@ import { LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter, type 
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics as SdkResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from '../../src/formats/otlp/decode-proto.js';
-import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
-import { flattenSpans, type ResourceLogs, type ResourceMetrics } from '../../src/model/index.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
-import { decodeArrived, RICH_ATTRS, tee } from '../helpers/otlp-roundtrip.js';
+import { arrivedByOracle, RICH_ATTRS, tee } from '../helpers/otlp-roundtrip.js';
+import { oracleDecodeProto, oracleLogs, oracleMetrics, oracleSpans } from '../helpers/otlp-oracle.js';
 
 /**
  * The OpenTelemetry JS SDK's gRPC exporters → Switchyard's OTLP/gRPC port → otlp_http → a
  * capture server. What arrives must be what the SDK sent, field for field: the SDK's own
- * serializer gives the reference, both are decoded by the project's decoder and compared.
+ * serializer gives the reference, and both sides are read by test/helpers/otlp-oracle.ts
+ * (protobufjs reflection over the .proto files), never by the product's decoders.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Plain = Record<string, any>;
+
 describe.each([CompressionAlgorithm.GZIP, CompressionAlgorithm.NONE])('OTel SDK gRPC exporters (compression %s) → Switchyard → otlp_http', (compression) => {
   let cap: CaptureServer;
   let h: Harness;
@@ -72,16 +74,17 @@ service:
     expect(results.every((r) => r.code === 0)).toBe(true);
     const spans = sent.flat();
     expect(spans).toHaveLength(2);
-    const reference = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans)!, DEFAULT_DECODE_LIMITS).telemetry;
+    const reference = oracleSpans(oracleDecodeProto('traces', ProtobufTraceSerializer.serializeRequest(spans)!));
     const arrived = await eventually(() => {
-      const all = decodeArrived(cap, '/v1/traces').flatMap((t) => flattenSpans(t.traces ?? []));
+      const all = oracleSpans({ resourceSpans: arrivedByOracle(cap, 'traces').flatMap((q) => q.resourceSpans ?? []) });
       return all.length >= 2 ? all : undefined;
     }, 10_000, 'spans at the capture server');
-    const byId = (l: ReturnType<typeof flattenSpans>) => [...l].sort((a, b) => a.span.spanId.localeCompare(b.span.spanId));
-    expect(byId(arrived)).toEqual(byId(flattenSpans(reference.traces!)));
-    const rootOut = arrived.find((x) => x.span.spanId === root.spanContext().spanId)!.span;
-    expect(rootOut.attributes['big.int']).toBe(9007199254740991n);
-    expect(rootOut.startTimeUnixNano).toBe(1_700_000_000_123_456_789n);
+    expect(arrived).toEqual(reference);
+    // And against the SDK's own objects, for the facts users rely on.
+    const rootOut = arrived.find((x) => (x.span as Plain).spanId === root.spanContext().spanId)!.span as Plain;
+    expect(rootOut.attributes).toContainEqual({ key: 'big.int', value: { intValue: '9007199254740991' } });
+    expect(rootOut.startTimeUnixNano).toBe('1700000000123456789');
+    expect(rootOut.traceId).toBe(root.spanContext().traceId);
     cap.requests.length = 0;
   });
 
@@ -98,17 +101,21 @@ service:
     await provider.forceFlush();
     await provider.shutdown();
 
-    const reference: ResourceMetrics[] = sent.flatMap((rm) => decodeMetricsProto(ProtobufMetricsSerializer.serializeRequest(rm)!, DEFAULT_DECODE_LIMITS).telemetry.metrics ?? []);
-    const metricsOf = (rms: ResourceMetrics[]) =>
-      rms.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics.map((m) => ({ resource: r.resource, scope: s.scope, m })))).filter((x) => x.m.data.dataPoints.length > 0).sort((a, b) => a.m.name.localeCompare(b.m.name));
+    const withPoints = (list: Plain[]) => list.filter((x) => {
+      const d = x.metric.sum ?? x.metric.gauge ?? x.metric.histogram ?? x.metric.exponentialHistogram ?? x.metric.summary;
+      return (d?.dataPoints ?? []).length > 0;
+    });
     // forceFlush and shutdown each export the (cumulative) metrics: twice the three instruments.
-    const expected = metricsOf(reference);
-    expect(new Set(expected.map((x) => x.m.name)).size).toBe(3);
+    const reference = withPoints(oracleMetrics({ resourceMetrics: sent.flatMap((rm) => oracleDecodeProto('metrics', ProtobufMetricsSerializer.serializeRequest(rm)!).resourceMetrics ?? []) }));
+    expect([...new Set(reference.map((x) => x.metric.name))]).toEqual(['gen_ai.client.operation.duration', 'gen_ai.requests', 'temperature']);
     const arrived = await eventually(() => {
-      const all = metricsOf(decodeArrived(cap, '/v1/metrics').flatMap((t) => t.metrics ?? []));
-      return all.length >= expected.length ? all : undefined;
+      const all = withPoints(oracleMetrics({ resourceMetrics: arrivedByOracle(cap, 'metrics').flatMap((q) => q.resourceMetrics ?? []) }));
+      return all.length >= reference.length ? all : undefined;
     }, 10_000, 'metrics at the capture server');
-    expect(arrived).toEqual(metricsOf(reference));
+    expect(arrived).toEqual(reference);
+    const point = (arrived.find((x) => (x.metric as Plain).name === 'gen_ai.client.operation.duration')!.metric as Plain).histogram.dataPoints[0];
+    expect(point.count).toBe('4');
+    expect(point.sum).toBeCloseTo(15.21, 10);
     cap.requests.length = 0;
   });
 
@@ -128,14 +135,16 @@ service:
     await provider.forceFlush();
     await provider.shutdown();
 
-    const reference: ResourceLogs[] = decodeLogsProto(ProtobufLogsSerializer.serializeRequest(sent.flat())!, DEFAULT_DECODE_LIMITS).telemetry.logs ?? [];
-    const flat = (rls: ResourceLogs[]) => rls.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords.map((l) => ({ resource: r.resource, scope: s.scope, l })))).sort((a, b) => String(a.l.severityNumber).localeCompare(String(b.l.severityNumber)));
-    expect(flat(reference)).toHaveLength(2);
+    const reference = oracleLogs(oracleDecodeProto('logs', ProtobufLogsSerializer.serializeRequest(sent.flat())!));
+    expect(reference).toHaveLength(2);
     const arrived = await eventually(() => {
-      const all = flat(decodeArrived(cap, '/v1/logs').flatMap((t) => t.logs ?? []));
+      const all = oracleLogs({ resourceLogs: arrivedByOracle(cap, 'logs').flatMap((q) => q.resourceLogs ?? []) });
       return all.length >= 2 ? all : undefined;
     }, 10_000, 'logs at the capture server');
-    expect(arrived).toEqual(flat(reference));
+    expect(arrived).toEqual(reference);
+    const warn = arrived.find((x) => (x.record as Plain).severityText === 'WARN')!.record as Plain;
+    expect(warn.timeUnixNano).toBe('1700000000000000042');
+    expect(warn.attributes).toContainEqual({ key: 'bytes.attr', value: { bytesValue: Buffer.from([0, 1, 254, 255]).toString('base64') } });
     cap.requests.length = 0;
   });
 });

@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { RICH_ATTRS } from '../helpers/otlp-roundtrip.js';
+import { arrivedByOracle, RICH_ATTRS } from '../helpers/otlp-roundtrip.js';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter as LogsHttp } from '@opentelemetry/exporter-logs-otlp-http';
@@ -42,12 +42,7 @@ function tee<T>(inner: { export(items: T, cb: (r: ExportResult) => void): void; 
 
 type Plain = Record<string, any>;
 
-/** Every request the second listener accepted on `path`, judged by the oracle (strict reader for JSON). */
-function arrivedRequests(cap: CaptureServer, signal: Signal): Plain[] {
-  return cap.accepted().filter((r) => r.path === `/v1/${signal}`).map((r) =>
-    String(r.headers['content-type']).includes('json') ? oracleReadJson(signal, r.body) : oracleDecodeProto(signal, r.body));
-}
-
+const arrivedRequests = arrivedByOracle;
 
 describe.each(CASES)('OTel SDK (%s) → Switchyard → otlp_http (%s)', (sdkEnc, outEnc) => {
   let cap: CaptureServer;

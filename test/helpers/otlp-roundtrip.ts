@@ -6,6 +6,7 @@ import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from '../../sr
 import { DEFAULT_DECODE_LIMITS } from '../../src/formats/json.js';
 import type { Telemetry } from '../../src/model/index.js';
 import type { CaptureServer } from './capture-server.js';
+import { oracleDecodeProto, oracleReadJson, type Signal } from './otlp-oracle.js';
 
 /** Keeps a copy of what the SDK exports (the very objects its OTLP exporter serialises). */
 export function tee<T>(inner: { export(items: T, cb: (r: ExportResult) => void): void; shutdown(): Promise<void>; forceFlush?(): Promise<void> }, copies: T[], results: ExportResult[] = []) {
@@ -35,6 +36,17 @@ export function decodeArrived(cap: CaptureServer, path: string): Telemetry[] {
     expect(res.rejected).toEqual([]);
     return res.telemetry;
   });
+}
+
+/**
+ * Every request the capture server accepted on `/v1/<signal>`, read by the independent oracle
+ * (protobufjs reflection over the .proto files, or the strict OTLP/JSON reader), never by the
+ * product's own decoders.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function arrivedByOracle(cap: CaptureServer, signal: Signal): Record<string, any>[] {
+  return cap.accepted().filter((r) => r.path === `/v1/${signal}`).map((r) =>
+    String(r.headers['content-type']).includes('json') ? oracleReadJson(signal, r.body) : oracleDecodeProto(signal, r.body));
 }
 
 /** Every attribute type OTLP has, including the edge values. */
