@@ -77,6 +77,22 @@ function post(port: number, ids: string[]): Promise<Posted> {
   });
 }
 
+/**
+ * Posts 20-span requests until one is refused (or `max` were sent). Only spans of requests
+ * answered 200 are owed; `next` is the first request number not used.
+ */
+async function postUntilRefused(port: number, max: number): Promise<{ acked: string[]; refused?: Posted; next: number }> {
+  const acked: string[] = [];
+  let r = 0;
+  for (; r < max; r++) {
+    const ids = idsOf(r, 20);
+    const res = await post(port, ids);
+    if (res.status !== 200) return { acked, refused: res, next: r + 1 };
+    acked.push(...ids);
+  }
+  return { acked, next: r };
+}
+
 /** Span ids for request `r`: 16 hex digits, unique per request and position, never all zero (invalid). */
 const idsOf = (r: number, n: number) => Array.from({ length: n }, (_, i) => ((r + 1) * 1000 + i).toString(16).padStart(16, '0'));
 
@@ -148,14 +164,7 @@ describe('a hostile disk', { timeout: 180_000 }, () => {
     const file = join(dir, 'c.yaml');
     writeFileSync(file, yaml({ port, tport, vendorUrl: vendor.url, queue: join(dir, 'queue'), queueBytes: '256KiB', dlq: join(dir, 'dlq.jsonl') }));
     const child = await start(file);
-    const acked: string[] = [];
-    let refused: Posted | undefined;
-    for (let r = 0; r < 400 && !refused; r++) {
-      const ids = idsOf(r, 20);
-      const res = await post(port, ids);
-      if (res.status === 200) acked.push(...ids);
-      else refused = res;
-    }
+    const { acked, refused } = await postUntilRefused(port, 400);
     expect(refused, 'the queue pushed back').toBeDefined();
     expect([429, 503]).toContain(refused!.status);
     expect(Number(refused!.retryAfter)).toBeGreaterThan(0);
@@ -182,15 +191,7 @@ describe('a hostile disk', { timeout: 180_000 }, () => {
     writeFileSync(file, yaml({ port, tport, vendorUrl: vendor.url, queue: join(disk, 'queue'), dlq: join(disk, 'dlq.jsonl') }));
     const child = await start(file);
     const filler = fill(disk, 256 * 1024);
-    const acked: string[] = [];
-    let refused: Posted | undefined;
-    let r = 0;
-    for (; r < 2000 && !refused; r++) {
-      const ids = idsOf(r, 20);
-      const res = await post(port, ids);
-      if (res.status === 200) acked.push(...ids);
-      else refused = res;
-    }
+    const { acked, refused, next } = await postUntilRefused(port, 2000);
     console.info(`disk-full: ${acked.length} spans acknowledged before the disk filled; then ${refused?.status}`);
     expect(refused?.status).toBe(503);
     expect(Number(refused!.retryAfter)).toBeGreaterThan(0);
@@ -205,7 +206,7 @@ describe('a hostile disk', { timeout: 180_000 }, () => {
     expect(child.proc.exitCode).toBeNull();
     // Space returns: writes succeed again, and so does health.
     unlinkSync(filler);
-    const more = idsOf(r + 1, 20);
+    const more = idsOf(next, 20);
     await eventually(async () => (await post(port, more)).status === 200, 20_000, 'a write after space returned');
     acked.push(...more);
     await eventually(async () => (await health(tport)).body.status === 'ok', 10_000, '/healthz ok again');
@@ -229,14 +230,7 @@ describe('a hostile disk', { timeout: 180_000 }, () => {
     writeFileSync(file, yaml({ port, tport, vendorUrl: vendor.url, queueSize: 400, dlq }));
     const child = await start(file);
     const filler = fill(disk, 0);
-    const acked: string[] = [];
-    let refused: Posted | undefined;
-    for (let r = 0; r < 500 && !refused; r++) {
-      const ids = idsOf(r, 20);
-      const res = await post(port, ids);
-      if (res.status === 200) acked.push(...ids);
-      else refused = res;
-    }
+    const { acked, refused } = await postUntilRefused(port, 500);
     expect(refused, 'the queue pushed back while dead letters could not be written').toBeDefined();
     expect(acked.length).toBeGreaterThan(0);
     const url = `http://127.0.0.1:${tport}`;
