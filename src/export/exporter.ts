@@ -66,10 +66,7 @@ export class Exporter implements Consumer {
     const q = o.config.sending_queue;
     this.synchronous = !q.enabled;
     this.log = o.logger.child({ exporter: o.id });
-    const onDiskError = (op: string, e: Error) => {
-      o.metrics.diskErrors.inc({ exporter: o.id, op });
-      this.log.error({ op, err: e.message }, 'disk write failed');
-    };
+    const onDiskError = (op: string, e: Error) => this.diskFailed(op, e);
     this.storage = q.storage && q.enabled && o.openStorage ? o.openStorage(q.storage, o.id, { maxBytes: q.queue_bytes, onDiskError }) : undefined;
     this.queue = new BoundedQueue({ maxItems: q.queue_size, maxBytes: q.queue_bytes }, this.storage);
     const deadLetterPath = o.config.dead_letter_path ?? join(o.dataDir ?? 'data', 'dead-letter', `${o.id.replace(/[^\w.-]/g, '_')}.jsonl`);
@@ -167,14 +164,18 @@ export class Exporter implements Consumer {
       seq = await this.queue.offer(signal, data, items, bytes);
     } catch (e) {
       // A full or failing disk is back-pressure: the client keeps the data and retries later.
-      this.o.metrics.diskErrors.inc({ exporter: this.id, op: 'queue_write' });
-      this.log.error({ err: (e as Error).message }, 'could not write the persistent queue; refusing with back-pressure');
+      this.diskFailed('queue_write', e as Error);
       throw new BackpressureError(`exporter "${this.id}" cannot write its queue to disk`, 5);
     } finally {
       this.updateQueueGauge();
     }
     if (seq === undefined) throw new BackpressureError(`exporter "${this.id}" queue is full`, 1);
     if (this.synchronous) await new Promise<void>((resolve) => this.settled.set(seq, resolve));
+  }
+
+  private diskFailed(op: string, e: Error): void {
+    this.o.metrics.diskErrors.inc({ exporter: this.id, op });
+    this.log.error({ op, err: e.message }, 'disk write failed');
   }
 
   private updateQueueGauge(): void {

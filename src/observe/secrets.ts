@@ -34,13 +34,7 @@ export function registerSecrets(secrets: Iterable<string>): void {
 
 /** `text` with every configured secret, in every form we know, replaced by `[redacted]`. */
 export function scrubSecrets(text: string): string {
-  if (!pattern) return text;
-  pattern.lastIndex = 0;
-  return pattern.test(text) ? text.replace(pattern, CENSOR) : text;
-}
-
-export function hasSecrets(): boolean {
-  return pattern !== undefined;
+  return pattern ? text.replace(pattern, CENSOR) : text;
 }
 
 /**
