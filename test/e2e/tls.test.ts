@@ -142,14 +142,18 @@ service:
     expect(debugOut(h)).not.toContain('anonymous');
   });
 
-  it('serves a renewed certificate once the files change on disk, without a restart', async () => {
+  it('serves a renewed certificate once the files change on disk, without a restart (HTTP and gRPC)', async () => {
     const cert = join(pki.dir, 'live.pem');
     const key = join(pki.dir, 'live.key');
     copyFileSync(pki.serverCert, cert);
     copyFileSync(pki.serverKey, key);
+    const tls = `{ cert_file: ${cert}, key_file: ${key} }`;
     const h = await start(`
 receivers:
-  otlp: { endpoint: 127.0.0.1:0, tls: { cert_file: ${cert}, key_file: ${key} } }
+  otlp:
+    protocols:
+      http: { endpoint: 127.0.0.1:0, tls: ${tls} }
+      grpc: { endpoint: 127.0.0.1:0, tls: ${tls} }
 exporters:
   debug: { verbosity: normal, path: $DIR/out.jsonl }
 service:
@@ -162,12 +166,26 @@ service:
     const trustsOld = new Agent({ connect: { ca: readFileSync(pki.ca) }, pipelining: 0 });
     cleanups.push(() => trustsNew.close(), () => trustsOld.close());
     const send = (a: Agent) => request(url, { method: 'POST', dispatcher: a, headers: { 'content-type': 'application/x-protobuf', connection: 'close' }, body: oneSpan('reload') }).then(async (r) => (await r.body.arrayBuffer(), r.statusCode));
+    // A new channel per call: an open one keeps the handshake it already made.
+    const target = h.service.grpc.address('otlp').url;
+    const grpcSend = async (ca: string) => {
+      const client = rawClient(target, { credentials: grpc.credentials.createSsl(readFileSync(ca)) });
+      try {
+        return (await client.call(TRACE_EXPORT, oneSpan('reload-grpc'), {}, 5000)).error === undefined;
+      } finally {
+        client.close();
+      }
+    };
     expect(await send(trustsOld)).toBe(200);
     await expect(send(trustsNew)).rejects.toThrow();
+    expect(await grpcSend(pki.ca)).toBe(true);
+    expect(await grpcSend(renewed.ca)).toBe(false);
     // Key first, then certificate: in between, the pair does not match and the old one stays.
     writeFileSync(key, readFileSync(renewed.key));
     writeFileSync(cert, readFileSync(renewed.cert));
-    await eventually(() => send(trustsNew).then((s) => s === 200, () => false), 15_000, 'the renewed certificate served');
+    await eventually(() => send(trustsNew).then((s) => s === 200, () => false), 15_000, 'the renewed certificate served over HTTP');
+    await eventually(() => grpcSend(renewed.ca), 15_000, 'the renewed certificate served over gRPC');
+    expect(await grpcSend(pki.ca)).toBe(false);
   });
 });
 
