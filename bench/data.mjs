@@ -1,5 +1,6 @@
 // Realistic GenAI traffic for the bench: agent traces of 1 agent span, 3 LLM spans (about 1 KB
-// of messages each, full GenAI attributes) and 2 tool spans, 100 spans per request.
+// of messages each, full GenAI attributes) and 2 tool spans, 100 spans per request. Every span names
+// its model: Netra requires request.model.name, and `span_policy: all` sends every span.
 import { KeyValueList, newSpan, SpanKind } from '../dist/model/index.js';
 
 const ATTRS_TEXT = 'You are a careful assistant. Summarise the quarterly report for the operations team, keeping numbers exact. ';
@@ -30,7 +31,7 @@ function toolSpan(traceId, parent, i, t0) {
   return newSpan({
     traceId, spanId: hex(++counter, 16), parentSpanId: parent, name: 'execute_tool search', kind: SpanKind.INTERNAL,
     startTimeUnixNano: t0 + BigInt(i) * 2_000_000n, endTimeUnixNano: t0 + BigInt(i) * 2_000_000n + 120_000_000n,
-    attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search', 'gen_ai.tool.call.id': `call_${counter}`, 'gen_ai.tool.call.arguments': '{"q":"quarterly revenue"}', 'gen_ai.workflow.name': 'report-digest' },
+    attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.tool.name': 'search', 'gen_ai.tool.call.id': `call_${counter}`, 'gen_ai.tool.call.arguments': '{"q":"quarterly revenue"}', 'gen_ai.workflow.name': 'report-digest' },
   });
 }
 
@@ -39,7 +40,7 @@ export function agentTrace(t0 = 1_764_000_000_000_000_000n) {
   const traceId = hex(++counter, 16) + hex(Date.now(), 16);
   const root = newSpan({
     traceId, spanId: hex(++counter, 16), name: 'invoke_agent planner', kind: SpanKind.SERVER, startTimeUnixNano: t0, endTimeUnixNano: t0 + 3_000_000_000n,
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner', 'gen_ai.workflow.name': 'report-digest', 'gen_ai.conversation.id': 'conv-42', 'user.id': 'u-7' },
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.workflow.name': 'report-digest', 'gen_ai.conversation.id': 'conv-42', 'user.id': 'u-7' },
   });
   return [root, llmSpan(traceId, root.spanId, 1, t0), toolSpan(traceId, root.spanId, 2, t0), llmSpan(traceId, root.spanId, 3, t0), toolSpan(traceId, root.spanId, 4, t0), llmSpan(traceId, root.spanId, 5, t0)];
 }

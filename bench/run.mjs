@@ -17,6 +17,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIR = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ONLY = process.env.BENCH_ONLY?.split(',');
+// BENCH_QUICK=1: one measurement per scenario (all workers), no floor, half-rate or overload runs.
+const QUICK = process.env.BENCH_QUICK === '1';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -107,7 +109,7 @@ const SCENARIOS = [
 
 /** The in-process floor: the same decode → normalise → encode work, with no HTTP, one thread. */
 function floor(s, yaml) {
-  const cfg = parseConfig(yaml, { env: {} });
+  const cfg = parseConfig(yaml, { env: {}, catalog: defaultCatalog() });
   const catalog = defaultCatalog();
   const route = findFormat(s.receiver).receiver.routes.find((r) => r.path === s.path);
   const info = { method: 'POST', path: s.path, mediaType: s.contentType, contentType: s.contentType, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) } };
@@ -166,23 +168,23 @@ const cores = availableParallelism();
 
 // Remote-write bodies are made by the exporter's own encoder (snappy + protobuf).
 {
-  const cfg = parseConfig('exporters: { prometheus_remote_write: { endpoint: "http://127.0.0.1:9" } }\nreceivers: { otlp: {} }\nservice: { pipelines: { metrics: { receivers: [otlp], exporters: [prometheus_remote_write] } } }\n', { env: {} });
+  const cfg = parseConfig('exporters: { prometheus_remote_write: { endpoint: "http://127.0.0.1:9" } }\nreceivers: { otlp: {} }\nservice: { pipelines: { metrics: { receivers: [otlp], exporters: [prometheus_remote_write] } } }\n', { env: {}, catalog: defaultCatalog() });
   const def = defaultCatalog().exporters.get('prometheus_remote_write');
-  const cfgE = { ...cfg.exporters.get('prometheus_remote_write').config, max_samples_per_send: 100_000 };
+  const cfgE = { ...cfg.exporters.get('prometheus_remote_write').config, max_samples_per_send: 100_000, send_metadata: false };
   SCENARIOS.find((x) => x.receiver === 'prometheus_remote_write').bodies = metricBodies.map((m) => Buffer.from(def.encode(m, { config: cfgE })[0].body));
 }
 
 for (const s of SCENARIOS) {
   if (ONLY && !ONLY.some((o) => s.name.includes(o))) continue;
-  const workerSet = s === SCENARIOS[0] ? [1, cores] : [cores];
+  const workerSet = s === SCENARIOS[0] && !QUICK ? [1, cores] : [cores];
   let floorRate;
   for (const w of workerSet) {
     const r = await measure(s, w);
-    floorRate ??= floor(s, r.yaml);
+    floorRate ??= QUICK ? NaN : floor(s, r.yaml);
     rows.push({ scenario: s.name, workers: w, ...r, floor: floorRate });
     console.error(`${s.name} (${w} workers): accepted ${fmt(r.itemsPerSecond)} items/s, delivered ${fmt(r.deliveredPerSecond)}/s, p99 ${fmt(r.p99, 1)} ms, RSS ${fmt(r.peakRss)} MiB, statuses ${JSON.stringify(r.statuses)}`);
   }
-  if (s === SCENARIOS[0]) {
+  if (s === SCENARIOS[0] && !QUICK) {
     const best = rows.filter((r) => r.scenario === s.name).reduce((a, b) => (a.deliveredPerSecond > b.deliveredPerSecond ? a : b));
     const sustained = Math.min(best.itemsPerSecond, best.deliveredPerSecond);
     const halfRate = sustained / 2 / s.items;

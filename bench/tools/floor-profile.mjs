@@ -6,7 +6,7 @@ import { parseConfig } from '../../dist/pipeline/config/load.js';
 import { defaultCatalog } from '../../dist/pipeline/components.js';
 import { traceBatch } from '../data.mjs';
 
-const cfg = parseConfig('receivers: { otlp: {} }\nprocessors: { genai_normalize: {} }\nexporters: { netra: { endpoint: "http://127.0.0.1:9", span_policy: all } }\nservice: { pipelines: { traces: { receivers: [otlp], processors: [genai_normalize], exporters: [netra] } } }\n', { env: {} });
+const cfg = parseConfig('receivers: { otlp: {} }\nprocessors: { genai_normalize: {} }\nexporters: { netra: { endpoint: "http://127.0.0.1:9", span_policy: all } }\nservice: { pipelines: { traces: { receivers: [otlp], processors: [genai_normalize], exporters: [netra] } } }\n', { env: {}, catalog: defaultCatalog() });
 const catalog = defaultCatalog();
 const normalize = catalog.processors.get('genai_normalize').create(cfg.processors.get('genai_normalize').config, { id: 'n', count() {} });
 const netra = catalog.exporters.get('netra');

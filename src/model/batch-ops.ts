@@ -1,9 +1,12 @@
 import { countItems } from './count.js';
+import { mergeOriginals, wireOf } from './wire-original.js';
 import type { ResourceLogs, ResourceMetrics, ResourceSpans, Signal, Telemetry } from './telemetry.js';
 
 /** Concatenates batches of one signal (resources are not merged: cheap and lossless). */
 export function mergeTelemetry(parts: readonly Telemetry[]): Telemetry {
   if (parts.length === 1) return parts[0]!;
+  const originals = mergeOriginals(parts, mergeTelemetry);
+  if (originals) return originals;
   const out: Telemetry = {};
   for (const p of parts) {
     if (p.traces) (out.traces ??= []).push(...p.traces);
@@ -15,6 +18,9 @@ export function mergeTelemetry(parts: readonly Telemetry[]): Telemetry {
 
 /** Only the given signal's part of a batch. */
 export function pickSignal(t: Telemetry, signal: Signal): Telemetry {
+  // A batch that still holds its original has one signal: it is its own part, left unbuilt.
+  const wire = wireOf(t);
+  if (wire) return wire.signal === signal ? t : { [signal]: [] };
   switch (signal) {
     case 'traces': return { traces: t.traces ?? [] };
     case 'metrics': return { metrics: t.metrics ?? [] };

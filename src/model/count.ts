@@ -1,3 +1,4 @@
+import { wireOf } from './wire-original.js';
 import type { Metric, ResourceLogs, ResourceMetrics, ResourceSpans, Signal, Telemetry } from './telemetry.js';
 
 export function countSpans(rs: readonly ResourceSpans[]): number {
@@ -24,6 +25,8 @@ export function countLogRecords(rl: readonly ResourceLogs[]): number {
 
 /** Items in the Collector's sense: spans, metric data points, log records. */
 export function countItems(t: Telemetry, signal?: Signal): number {
+  const wire = wireOf(t);
+  if (wire) return !signal || signal === wire.signal ? wire.items : 0;
   let n = 0;
   if ((!signal || signal === 'traces') && t.traces) n += countSpans(t.traces);
   if ((!signal || signal === 'metrics') && t.metrics) n += countMetricPoints(t.metrics);

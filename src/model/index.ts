@@ -8,3 +8,4 @@ export * from "./serialize.js";
 export * from "./batch-ops.js";
 export * from "./clone.js";
 export * from './ai-kind.js';
+export * from './wire-original.js';

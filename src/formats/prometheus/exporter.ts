@@ -1,8 +1,10 @@
+import { wireOf, type WireOriginal } from '../../model/index.js';
 import { defineExporter, type OutboundRequest } from '../types.js';
 import { remoteWriteExporterConfig } from './config.js';
 import { USER_AGENT } from './contract.js';
 import { encodeWriteRequest } from './encode-v1.js';
 import { toSeries, type OutMetadata, type OutSeries } from './encode.js';
+import { V1_PROTO } from './receiver.js';
 import { snappyEncode } from './wire.js';
 
 /**
@@ -45,6 +47,12 @@ export const remoteWriteExporter = defineExporter({
   auth: { header: 'authorization', scheme: 'Bearer', required: false },
   encode(data, ctx) {
     const { path, max_samples_per_send: max, send_metadata: sendMetadata } = ctx.config;
+    const wire = wireOf(data);
+    // A batch still in the bytes a 1.0 receiver validated as plain is what this encoder would
+    // write from its model (names unchanged, no metadata): sent as it is, not rebuilt.
+    if (wire?.format === V1_PROTO && wire.items <= max && !ctx.config.add_unit_suffix) {
+      return wire.items === 0 ? [] : [request(path, relayBody(wire), wire.items)];
+    }
     const { series, metadata } = toSeries(data.metrics ?? [], {
       addUnitSuffix: ctx.config.add_unit_suffix,
       skipped: (n, reason) => ctx.note?.('skipped', n, reason),
@@ -52,16 +60,23 @@ export const remoteWriteExporter = defineExporter({
     if (series.length === 0) return [];
     const batches = chunks(series, max);
     if (batches.length > 1) ctx.note?.('split', batches.length, `remote-write batch split into ${batches.length} requests of at most ${max} samples`);
-    return batches.map((batch): OutboundRequest => ({
-      path,
-      contentType: 'application/x-protobuf',
-      body: snappyEncode(encodeWriteRequest(batch, sendMetadata ? metadataFor(batch, metadata) : [])),
-      headers: {
-        'content-encoding': 'snappy',
-        'x-prometheus-remote-write-version': '0.1.0',
-        'user-agent': USER_AGENT,
-      },
-      items: batch.reduce((n, s) => n + s.samples.length + s.histograms.length, 0),
-    }));
+    return batches.map((batch) =>
+      request(path, snappyEncode(encodeWriteRequest(batch, sendMetadata ? metadataFor(batch, metadata) : [])), batch.reduce((n, s) => n + s.samples.length + s.histograms.length, 0)));
   },
 });
+
+function request(path: string, body: Uint8Array, items: number): OutboundRequest {
+  return {
+    path,
+    contentType: 'application/x-protobuf',
+    body,
+    headers: { 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0', 'user-agent': USER_AGENT },
+    items,
+  };
+}
+
+/** One request's snappy block as it arrived, or the merged messages compressed once. */
+function relayBody(wire: WireOriginal): Uint8Array {
+  if (wire.snappy) return wire.snappy;
+  return snappyEncode(wire.parts.length === 1 ? wire.parts[0]! : Buffer.concat(wire.parts));
+}

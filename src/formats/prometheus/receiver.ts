@@ -1,10 +1,11 @@
-import { countItems } from '../../model/index.js';
+import { countItems, lazyTelemetry } from '../../model/index.js';
 import { InputError } from '../errors.js';
 import type { DecodeLimits, DecodeResult, HttpReply, ReceiverDefinition, ReceiverFailure, RequestInfo, RouteDefinition } from '../types.js';
 import { DecodeBudget, withBudget } from '../decode-budget.js';
 import { decodeWriteRequest } from './decode-v1.js';
 import { decodeV2Request } from './decode-v2.js';
 import { toModel } from './decode.js';
+import { scanPlainWriteRequest } from './scan-v1.js';
 import { snappyDecode } from './wire.js';
 
 /**
@@ -49,8 +50,9 @@ function unwrap(body: Buffer, req: RequestInfo, limits: DecodeLimits): Uint8Arra
 export function decodeRemoteWrite(body: Buffer, req: RequestInfo, limits: DecodeLimits): RemoteWriteDecodeResult {
   const version = protoVersion(req.contentType);
   const bytes = unwrap(body, req, limits);
-  const raw = withBudget(new DecodeBudget(limits), () => (version === 2 ? decodeV2Request(bytes, limits.maxItems) : decodeWriteRequest(bytes, limits.maxItems)));
-  const mapped = toModel(raw);
+  const plain = version === 1 ? scanPlainWriteRequest(bytes, limits) : undefined;
+  if (plain) return plainRequest(bytes, body, req, plain.samples, limits);
+  const mapped = toModel(withBudget(new DecodeBudget(limits), () => (version === 2 ? decodeV2Request(bytes, limits.maxItems) : decodeWriteRequest(bytes, limits.maxItems))));
   return {
     telemetry: mapped.telemetry,
     accepted: mapped.samples + mapped.histograms,
@@ -59,6 +61,21 @@ export function decodeRemoteWrite(body: Buffer, req: RequestInfo, limits: Decode
     written: { samples: mapped.samples, histograms: mapped.histograms, exemplars: mapped.exemplars },
     version,
   };
+}
+
+/**
+ * A plain request (counters and gauges, all valid) is kept as its bytes; the model is built from
+ * them only if a processor or a model-reading exporter asks (model/wire-original.ts).
+ */
+function plainRequest(bytes: Uint8Array, body: Buffer, req: RequestInfo, samples: number, limits: DecodeLimits): RemoteWriteDecodeResult {
+  // Unwrapped bodies (no snappy) are the request's own buffer: the queue gets a copy of its own.
+  const own = bytes === body ? Uint8Array.prototype.slice.call(bytes) : bytes;
+  const snappy = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const telemetry = lazyTelemetry(
+    { format: V1_PROTO, signal: 'metrics', parts: [own], items: samples, bytes: own.length, ...(snappy === '' || snappy === 'snappy' ? { snappy: body } : {}) },
+    () => toModel(withBudget(new DecodeBudget(limits), () => decodeWriteRequest(own, limits.maxItems))).telemetry.metrics ?? [],
+  );
+  return { telemetry, accepted: samples, rejected: [], samples, written: { samples, histograms: 0, exemplars: 0 }, version: 1 };
 }
 
 function writtenHeaders(result: DecodeResult | undefined, req: RequestInfo): Record<string, string> {

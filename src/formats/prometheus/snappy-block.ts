@@ -26,7 +26,9 @@ export function snappyUncompress(src: Uint8Array, declared: number, headerBytes:
       }
       if (ip + len > n) throw new SnappyError('literal runs past the end of the input');
       if (op + len > declared) throw new SnappyError('output is longer than declared');
-      out.set(src.subarray(ip, ip + len), op);
+      // Short literals by hand: a subarray per literal costs more than the copy.
+      if (len < 32) for (let i = 0; i < len; i++) out[op + i] = src[ip + i]!;
+      else out.set(src.subarray(ip, ip + len), op);
       ip += len;
       op += len;
       continue;
@@ -51,8 +53,13 @@ export function snappyUncompress(src: Uint8Array, declared: number, headerBytes:
     }
     if (offset === 0 || offset > op) throw new SnappyError(`copy offset ${offset} points outside the output`);
     if (op + len > declared) throw new SnappyError('output is longer than declared');
-    // Overlapping copies (offset < len) repeat a pattern, so copy byte by byte.
-    for (let i = 0; i < len; i++, op++) out[op] = out[op - offset]!;
+    // Overlapping copies (offset < len) repeat a pattern, so those go byte by byte.
+    if (offset >= len && len > 16) {
+      out.copyWithin(op, op - offset, op - offset + len);
+      op += len;
+    } else {
+      for (let i = 0; i < len; i++, op++) out[op] = out[op - offset]!;
+    }
   }
   if (op !== declared) throw new SnappyError(`output is ${op} bytes, the header declared ${declared}`);
   return out;
