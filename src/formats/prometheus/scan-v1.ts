@@ -10,7 +10,7 @@ import { TARGET_INFO } from './resource.js';
  * may stand for the model (see model/wire-original.ts). Anything else answers undefined and
  * takes the full decoder, which alone names what is wrong: a series breaking the label rules,
  * exemplars, native or classic histograms, summaries, `target_info`, metadata, empty label
- * values, names outside the classic character set (the exporter would rewrite them; the set is
+ * values, samples out of time order, names outside the classic character set (the exporter would rewrite them; the set is
  * ASCII, so byte order is string order), unknown fields, times outside 1970–2262, or a
  * structure limit reached.
  */
@@ -57,6 +57,7 @@ function scanSeries(s: Scanner, end: number, maxArray: number): number {
   let prevStart = -1;
   let prevLen = 0;
   let named = false;
+  let lastMs = 0;
   while (s.pos < end) {
     const tag = s.varint();
     if (tag === 0x0a) {
@@ -88,20 +89,23 @@ function scanSeries(s: Scanner, end: number, maxArray: number): number {
     } else if (tag === 0x12) {
       const se = s.lengthEnd();
       if (se < 0 || se > end) return -1;
-      // Sample: value (fixed64) and timestamp (varint), either left out when zero, nothing else.
+      // Sample: value (fixed64) and timestamp (varint), either left out when zero, nothing else;
+      // in time order, as senders write them (the exporter would sort them otherwise).
+      let ms = 0;
       while (s.pos < se) {
         const t = s.buf[s.pos++];
         if (t === 0x09) {
           if (s.pos + 8 > se) return -1;
           s.pos += 8;
         } else if (t === 0x10) {
-          const ms = s.varint();
+          ms = s.varint();
           if (ms < 0 || ms > MAX_MS) return -1;
         } else {
           return -1;
         }
       }
-      if (s.pos !== se) return -1;
+      if (s.pos !== se || ms < lastMs) return -1;
+      lastMs = ms;
       samples++;
     } else {
       return -1;

@@ -1,0 +1,210 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import snappy from 'snappyjs';
+import { remoteWriteExporter } from '../../src/formats/prometheus/exporter.js';
+import { decodeWriteRequest } from '../../src/formats/prometheus/decode-v1.js';
+import { toModel } from '../../src/formats/prometheus/decode.js';
+import { decodeRemoteWrite } from '../../src/formats/prometheus/receiver.js';
+import { scanPlainWriteRequest } from '../../src/formats/prometheus/scan-v1.js';
+import { countItems, mergeTelemetry, wireOf, type Telemetry } from '../../src/model/index.js';
+import { encodeWith } from '../helpers/encode-with.js';
+import '../helpers/fast-check-seed.js';
+import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
+import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
+import { LIMITS, reqInfo, snappyBytes, writeRequestBody, writeRequestBytes, type SeriesSpec } from './prometheus-helpers.js';
+
+const T0 = 1_764_000_000_000;
+
+/** The model the full decoder makes of a 1.0 body (snappy undone), built independently of the scan. */
+function fullModel(raw: Uint8Array): Telemetry {
+  return toModel(decodeWriteRequest(raw, LIMITS.maxItems)).telemetry;
+}
+
+function relay(t: Telemetry) {
+  return encodeWith(remoteWriteExporter, t);
+}
+
+const unsnappy = (b: Uint8Array | string) => snappy.uncompress(b as Uint8Array) as Uint8Array;
+
+// Plain series: classic names (never _sum/_count/_bucket, never target_info), sorted unique
+// label names, non-empty values (any Unicode), any double, times from 1970 to 2262.
+const labelName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/).filter((n) => !n.startsWith('__') && n !== 'le' && n !== 'quantile');
+const metricName = fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/).filter((n) => !/(_sum|_count|_bucket)$/.test(n) && n !== 'target_info');
+const labelValue = fc.string({ minLength: 1, maxLength: 16, unit: 'grapheme' });
+const sample = fc.tuple(fc.double(), fc.integer({ min: 0, max: 9_223_372_036_854 }));
+const plainSeries = fc.record({
+  name: metricName,
+  labels: fc.dictionary(labelName, labelValue, { maxKeys: 6 }),
+  samples: fc.array(sample, { minLength: 0, maxLength: 4 }),
+}).map((s): SeriesSpec => ({ labels: { ...s.labels, __name__: s.name }, samples: s.samples.sort((a, b) => a[1] - b[1]) }));
+
+describe('remote-write relay: plain requests are kept as their bytes', () => {
+  it('a plain request stays unbuilt, counts what the model counts, and is forwarded as it arrived', () => {
+    fc.assert(
+      fc.property(fc.array(plainSeries, { minLength: 1, maxLength: 12 }), (series) => {
+        const raw = writeRequestBytes(series);
+        const body = snappyBytes(raw);
+        const got = decodeRemoteWrite(body, reqInfo(), LIMITS);
+        const model = fullModel(raw);
+        expect(wireOf(got.telemetry)).toBeDefined();
+        expect(countItems(got.telemetry)).toBe(countItems(model));
+        expect(got.rejected).toEqual([]);
+        const out = relay(got.telemetry);
+        // Nothing was read: the original is still there, so it went out untouched.
+        expect(wireOf(got.telemetry)).toBeDefined();
+        if (countItems(model) === 0) {
+          expect(out).toEqual([]);
+          return;
+        }
+        expect(out).toHaveLength(1);
+        expect(Buffer.from(out[0]!.body as Uint8Array).equals(body)).toBe(true);
+        expect(out[0]!.items).toBe(countItems(model));
+        // …and it says what the encoder writes from the model, to anyone who decodes both.
+        const fromModel = relay(model);
+        expect(fullModel(unsnappy(out[0]!.body))).toEqual(fullModel(unsnappy(fromModel[0]!.body)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the lazy model equals the full decode, and reading it forgets the original', () => {
+    fc.assert(
+      fc.property(fc.array(plainSeries, { minLength: 1, maxLength: 8 }), (series) => {
+        const raw = writeRequestBytes(series);
+        const got = decodeRemoteWrite(snappyBytes(raw), reqInfo(), LIMITS).telemetry;
+        expect(got.metrics ?? []).toEqual(fullModel(raw).metrics ?? []);
+        expect(wireOf(got)).toBeUndefined();
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('merged batches concatenate their messages: one request holding both', () => {
+    const a = decodeRemoteWrite(writeRequestBody([{ labels: { __name__: 'a_total', job: 'j' }, samples: [[1, T0]] }]), reqInfo(), LIMITS).telemetry;
+    const b = decodeRemoteWrite(writeRequestBody([{ labels: { __name__: 'b', job: 'j' }, samples: [[2, T0], [3, T0 + 1]] }]), reqInfo(), LIMITS).telemetry;
+    const merged = mergeTelemetry([a, b]);
+    expect(wireOf(merged)?.parts).toHaveLength(2);
+    expect(countItems(merged)).toBe(3);
+    const out = relay(merged);
+    expect(out).toHaveLength(1);
+    const names = decodeWriteRequest(unsnappy(out[0]!.body), 100).series.map((s) => s.labels.find(([k]) => k === '__name__')![1]);
+    expect(names).toEqual(['a_total', 'b']);
+  });
+
+  it('a change made to the model is what goes out, never the stale original', () => {
+    const t = decodeRemoteWrite(writeRequestBody([{ labels: { __name__: 'up', job: 'j' }, samples: [[1, T0]] }]), reqInfo(), LIMITS).telemetry;
+    // A processor-like edit through the model...
+    const point = t.metrics![0]!.scopeMetrics[0]!.metrics[0]!.data.dataPoints[0]!;
+    point.attributes['zone'] = 'eu';
+    const out = relay(t);
+    const labels = decodeWriteRequest(unsnappy(out[0]!.body), 100).series[0]!.labels;
+    expect(labels).toContainEqual(['zone', 'eu']);
+    // ...and a copy made by spreading carries the model, not the original.
+    const other = decodeRemoteWrite(writeRequestBody([{ labels: { __name__: 'up' }, samples: [[1, T0]] }]), reqInfo(), LIMITS).telemetry;
+    const copy = { ...other };
+    expect(wireOf(copy)).toBeUndefined();
+    expect(copy.metrics).toHaveLength(1);
+  });
+
+  it('takes the full decoder for everything that is not plain', () => {
+    const base = { __name__: 'up', job: 'j' };
+    const cases: [string, Uint8Array][] = [
+      ['an empty label value', writeRequestBytes([{ labels: { ...base, zone: '' }, samples: [[1, T0]] }])],
+      ['unsorted labels', writeRequestBytes([{ labels: [['__name__', 'up'], ['b', '1'], ['a', '2']], samples: [[1, T0]] }])],
+      ['a repeated label', writeRequestBytes([{ labels: [['__name__', 'up'], ['a', '1'], ['a', '2']], samples: [[1, T0]] }])],
+      ['no __name__', writeRequestBytes([{ labels: { job: 'j' }, samples: [[1, T0]] }])],
+      ['a histogram bucket', writeRequestBytes([{ labels: { ...base, __name__: 'lat_bucket', le: '1' }, samples: [[1, T0]] }])],
+      ['a _count series', writeRequestBytes([{ labels: { ...base, __name__: 'lat_count' }, samples: [[1, T0]] }])],
+      ['a quantile', writeRequestBytes([{ labels: { ...base, quantile: '0.5' }, samples: [[1, T0]] }])],
+      ['target_info', writeRequestBytes([{ labels: { ...base, __name__: 'target_info', region: 'x' }, samples: [[1, T0]] }])],
+      ['a UTF-8 metric name', writeRequestBytes([{ labels: { ...base, __name__: 'http.server.duration' }, samples: [[1, T0]] }])],
+      ['a reserved label name', writeRequestBytes([{ labels: { ...base, __tmp: 'x' }, samples: [[1, T0]] }])],
+      ['metadata', writeRequestBytes([{ labels: base, samples: [[1, T0]] }], [{ type: 1, metric_family_name: 'up', help: 'h', unit: '' }])],
+      ['an exemplar', writeRequestBytes([{ labels: base, samples: [[1, T0]], exemplars: [{ labels: [{ name: 'trace_id', value: 'ab' }], value: 1, timestamp: T0 }] }])],
+      ['samples out of time order', writeRequestBytes([{ labels: base, samples: [[1, T0], [2, T0 - 1]] }])],
+      ['a time before 1970', writeRequestBytes([{ labels: base, samples: [[1, -1]] }])],
+      ['a time after 2262', writeRequestBytes([{ labels: base, samples: [[1, 9_300_000_000_000]] }])],
+      ['an unknown field', Buffer.concat([writeRequestBytes([{ labels: base, samples: [[1, T0]] }]), Buffer.from([0x28, 0x01])])],
+      ['a truncated series', writeRequestBytes([{ labels: base, samples: [[1, T0]] }]).subarray(0, 12)],
+    ];
+    for (const [what, raw] of cases) {
+      expect(scanPlainWriteRequest(raw, LIMITS), what).toBeUndefined();
+    }
+    // The control: the same series without the oddity is plain.
+    expect(scanPlainWriteRequest(writeRequestBytes([{ labels: base, samples: [[1, T0]] }]), LIMITS)).toEqual({ samples: 1, series: 1 });
+    // A refused series is still refused by name, and the valid one still written.
+    const mixed = decodeRemoteWrite(writeRequestBody([{ labels: base, samples: [[1, T0]] }, { labels: { job: 'j' }, samples: [[1, T0]] }]), reqInfo(), LIMITS);
+    expect(wireOf(mixed.telemetry)).toBeUndefined();
+    expect(mixed.rejected.map((r) => r.field)).toEqual(['timeseries[1]']);
+    expect(countItems(mixed.telemetry)).toBe(1);
+  });
+
+  it('an over-long series or request takes the full decoder, which refuses it by its limit', () => {
+    const raw = writeRequestBytes([{ labels: { __name__: 'up' }, samples: [[1, T0], [2, T0 + 1], [3, T0 + 2]] }]);
+    expect(scanPlainWriteRequest(raw, { ...LIMITS, maxItems: 1, maxArrayLength: 2 })).toBeUndefined();
+    const two = writeRequestBytes([{ labels: { __name__: 'a' }, samples: [[1, T0]] }, { labels: { __name__: 'b' }, samples: [[1, T0]] }]);
+    expect(scanPlainWriteRequest(two, { ...LIMITS, maxItems: 1 })).toBeUndefined();
+    expect(() => decodeRemoteWrite(snappyBytes(two), reqInfo(), { ...LIMITS, maxItems: 1 })).toThrow(/limit of 1 series/);
+  });
+});
+
+describe('remote-write relay through the server', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function relayServer(processors: string, extra = ''): Promise<{ h: Harness; sink: CaptureServer }> {
+    const sink = await startCaptureServer();
+    cleanups.push(() => sink.close());
+    const h = await startSwitchyard(`
+receivers:
+  prometheus_remote_write: { endpoint: 127.0.0.1:0 }
+processors:
+  batch: { send_batch_size: 1, timeout: 10ms }
+${extra}
+exporters:
+  prometheus_remote_write: { endpoint: ${sink.url} }
+service:
+  pipelines:
+    metrics: { receivers: [prometheus_remote_write], processors: [${processors}], exporters: [prometheus_remote_write] }
+`);
+    cleanups.push(() => h.close());
+    return { h, sink };
+  }
+
+  async function post(h: Harness, body: Buffer): Promise<number> {
+    const res = await fetch(`${h.service.receiverUrl('prometheus_remote_write')}/api/v1/write`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' },
+      body,
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  it('with nothing to change, the target receives the very bytes the client sent', async () => {
+    const { h, sink } = await relayServer('batch');
+    const body = writeRequestBody([
+      { labels: { __name__: 'node_cpu_seconds_total', cpu: '0', instance: 'host:9100', job: 'node', mode: 'user' }, samples: [[12.5, T0]] },
+      { labels: { __name__: 'node_load1', instance: 'host:9100', job: 'node' }, samples: [[0.7, T0]] },
+    ]);
+    expect(await post(h, body)).toBe(204);
+    await eventually(() => sink.accepted().length === 1, 10_000, 'the relayed request');
+    const got = sink.accepted()[0]!;
+    expect(got.headers['content-encoding']).toBe('snappy');
+    expect(got.headers['x-prometheus-remote-write-version']).toBe('0.1.0');
+    // The capture server undoes gzip/zstd only: the body is the snappy block itself.
+    expect(got.body.equals(body)).toBe(true);
+  });
+
+  it('a processor that changes the data is honoured: the target receives the changed series', async () => {
+    const { h, sink } = await relayServer('attributes, batch', `  attributes: { actions: [{ key: zone, action: insert, value: eu }] }`);
+    expect(await post(h, writeRequestBody([{ labels: { __name__: 'node_load1', job: 'node' }, samples: [[0.7, T0]] }]))).toBe(204);
+    await eventually(() => sink.accepted().length === 1, 10_000, 'the relayed request');
+    const series = decodeWriteRequest(unsnappy(sink.accepted()[0]!.body), 100).series;
+    expect(series).toHaveLength(1);
+    expect(series[0]!.labels).toContainEqual(['zone', 'eu']);
+    expect(series[0]!.samples.map((s) => s.value)).toEqual([0.7]);
+  });
+});
