@@ -1,8 +1,8 @@
 // `npm run bench`: drives realistic GenAI traffic through the real server (a child process on
 // 127.0.0.1) from a separate load-generator process into null vendor sinks, and sets it beside the
 // in-process floor (decode + normalise + encode, no HTTP) measured in the same run.
-import { fork, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,46 @@ function treeRssMiB(pid) {
 async function startSink() {
   const p = fork(join(ROOT, 'bench/sink.mjs'));
   const { port } = await new Promise((r) => p.once('message', r));
-  return { url: `http://127.0.0.1:${port}`, stop: () => p.send('stop') };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats: () => new Promise((r) => { p.once('message', r); p.send('stats'); }),
+    stop: () => p.send('stop'),
+  };
+}
+
+/** Debian's vmagent (package victoria-metrics), installed if missing: the remote-write peer. */
+function vmagentBinary() {
+  const find = () => ['/usr/bin/vmagent', '/usr/local/bin/vmagent'].find((f) => existsSync(f));
+  if (find()) return find();
+  console.error('installing vmagent (Debian package victoria-metrics)…');
+  spawnSync('sh', ['-c', 'apt-get install -y -qq --no-install-recommends victoria-metrics || (apt-get update -qq && apt-get install -y -qq --no-install-recommends victoria-metrics)'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return find();
+}
+
+async function startVmagent(port, sinkUrl) {
+  const bin = vmagentBinary();
+  if (!bin) throw new Error('vmagent is not installed and could not be installed');
+  const data = mkdtempSync(join(DIR, 'vmagent-'));
+  const p = spawn(bin, [`-httpListenAddr=127.0.0.1:${port}`, `-remoteWrite.url=${sinkUrl}/api/v1/write`, `-remoteWrite.tmpDataPath=${data}`, '-loggerLevel=ERROR'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr.on('data', (d) => (err += d));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (p.exitCode !== null || Date.now() > deadline) throw new Error(`vmagent did not start: ${err}`);
+    try {
+      await (await fetch(`http://127.0.0.1:${port}/health`)).arrayBuffer();
+      break;
+    } catch {
+      await sleep(50);
+    }
+  }
+  return {
+    pid: p.pid,
+    stop: async () => {
+      p.kill('SIGTERM');
+      await new Promise((r) => p.once('exit', r));
+    },
+  };
 }
 
 async function startServer(yaml, name, port) {
@@ -96,7 +135,7 @@ const metricBodies = Array.from({ length: 8 }, () => metricBatch(2000));
 function yamlFor(s, sinkUrl, workers, extraQueue = '') {
   const exporters = s.exporters.map((e) => `  ${e}: { endpoint: ${sinkUrl}, api_key: bench-key${extraQueue}${e === 'netra' ? ', span_policy: all' : ''} }`).join('\n');
   const receiver = s.grpc ? `{ protocols: { grpc: { endpoint: 127.0.0.1:${s.port}, max_recv_msg_size_mib: 16 } } }` : `{ endpoint: 127.0.0.1:${s.port} }`;
-  return `receivers:\n  ${s.receiver}: ${receiver}\nprocessors:\n  genai_normalize: {}\n  batch: { send_batch_size: 500, timeout: 50ms }\nexporters:\n${exporters}\nservice:\n  workers: ${workers}\n  telemetry: { endpoint: 127.0.0.1:${s.port + 100}, logs: { level: warn } }\n  pipelines:\n    ${s.signal}: { receivers: [${s.receiver}], processors: [${s.signal === 'traces' ? 'genai_normalize, ' : ''}batch], exporters: [${s.exporters.join(', ')}] }\n`;
+  return `receivers:\n  ${s.receiver}: ${receiver}\nprocessors:\n  genai_normalize: {}\n  batch: { send_batch_size: ${s.batchSize ?? 500}, timeout: 50ms }\nexporters:\n${exporters}\nservice:\n  workers: ${workers}\n  telemetry: { endpoint: 127.0.0.1:${s.port + 100}, logs: { level: warn } }\n  pipelines:\n    ${s.signal}: { receivers: [${s.receiver}], processors: [${s.signal === 'traces' ? 'genai_normalize, ' : ''}batch], exporters: [${s.exporters.join(', ')}] }\n`;
 }
 
 const SCENARIOS = [
@@ -104,6 +143,9 @@ const SCENARIOS = [
   { name: 'otlp-grpc → netra', receiver: 'otlp', grpc: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra'], bodies: otlpBodies, items: 100, port: 14322 },
   { name: 'neatlogs → foglamp', receiver: 'neatlogs', path: '/api/v1/traces/v4/batch', contentType: 'application/json', signal: 'traces', exporters: ['foglamp'], bodies: neatlogsBodies, items: 100, port: 14319, headers: { 'x-api-key': 'k' } },
   { name: 'remote-write → infrasage', receiver: 'prometheus_remote_write', path: '/api/v1/write', contentType: 'application/x-protobuf', signal: 'metrics', exporters: ['infrasage'], bodies: null, items: 2000, port: 14320, headers: { 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' } },
+  // The relay: remote-write in → remote-write out, nothing to change; beside it, vmagent doing the same.
+  { name: 'remote-write relay', receiver: 'prometheus_remote_write', path: '/api/v1/write', contentType: 'application/x-protobuf', signal: 'metrics', exporters: ['prometheus_remote_write'], bodies: null, items: 2000, port: 14323, batchSize: 2000, countAtSink: true, headers: { 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' } },
+  { name: 'remote-write relay: vmagent', peer: 'vmagent', path: '/api/v1/write', contentType: 'application/x-protobuf', signal: 'metrics', bodies: null, items: 2000, port: 14324, countAtSink: true, headers: { 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' } },
   { name: 'otlp-proto → all four vendors', receiver: 'otlp', path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra', 'neatlogs', 'foglamp', 'keywordsai'], bodies: otlpBodies, items: 100, port: 14321 },
 ];
 
@@ -131,7 +173,7 @@ function floor(s, yaml) {
 }
 
 /** Items the first exporter has delivered so far, from Switchyard's own /metrics. */
-async function delivered(s) {
+async function deliveredBySelfMetrics(s) {
   const text = await (await fetch(`http://127.0.0.1:${s.port + 100}/metrics`)).text();
   const re = new RegExp(`^switchyard_exporter_sent_items_total\\{exporter="${s.exporters[0]}"[^}]*\\} (\\S+)$`, 'gm');
   let sum = 0;
@@ -139,21 +181,27 @@ async function delivered(s) {
   return sum;
 }
 
+/** Samples that reached the sink: how relays other than Switchyard are measured too. */
+async function deliveredAtSink(sink) {
+  return (await sink.stats()).samples;
+}
+
 async function measure(s, workers, { rate, queue } = {}) {
   const sink = await startSink();
-  const yaml = yamlFor(s, sink.url, workers, queue ?? '');
+  const yaml = s.peer ? '' : yamlFor(s, sink.url, workers, queue ?? '');
   // A gRPC-only server has no HTTP listener on its port: readiness is asked of its telemetry port.
-  const server = await startServer(yaml, `${s.name.replace(/\W+/g, '-')}-${workers}`, s.grpc ? s.port + 100 : s.port);
+  const server = s.peer === 'vmagent' ? await startVmagent(s.port, sink.url) : await startServer(yaml, `${s.name.replace(/\W+/g, '-')}-${workers}`, s.grpc ? s.port + 100 : s.port);
+  const delivered = s.countAtSink ? () => deliveredAtSink(sink) : () => deliveredBySelfMetrics(s);
   let peak = 0;
   console.error(`started ${s.name} with ${workers} workers`);
   const sampler = setInterval(() => (peak = Math.max(peak, treeRssMiB(server.pid))), 250);
   try {
     await runLoad({ grpc: s.grpc, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: 8, durationMs: 1500, itemsPerRequest: s.items });
-    const before = await delivered(s);
+    const before = await delivered();
     const t0 = performance.now();
     const r = await runLoad({ grpc: s.grpc, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: rate ? 32 : 8, durationMs: SECONDS * 1000, itemsPerRequest: s.items, rate });
     // Delivered, not just accepted: a rate the exporter cannot keep up with only fills the queue.
-    const deliveredPerSecond = ((await delivered(s)) - before) / ((performance.now() - t0) / 1000);
+    const deliveredPerSecond = ((await delivered()) - before) / ((performance.now() - t0) / 1000);
     return { ...r, deliveredPerSecond, peakRss: peak, yaml };
   } finally {
     clearInterval(sampler);
@@ -171,7 +219,7 @@ const cores = availableParallelism();
   const cfg = parseConfig('exporters: { prometheus_remote_write: { endpoint: "http://127.0.0.1:9" } }\nreceivers: { otlp: {} }\nservice: { pipelines: { metrics: { receivers: [otlp], exporters: [prometheus_remote_write] } } }\n', { env: {}, catalog: defaultCatalog() });
   const def = defaultCatalog().exporters.get('prometheus_remote_write');
   const cfgE = { ...cfg.exporters.get('prometheus_remote_write').config, max_samples_per_send: 100_000, send_metadata: false };
-  SCENARIOS.find((x) => x.receiver === 'prometheus_remote_write').bodies = metricBodies.map((m) => Buffer.from(def.encode(m, { config: cfgE })[0].body));
+  for (const x of SCENARIOS.filter((x) => x.items === 2000)) x.bodies = metricBodies.map((m) => Buffer.from(def.encode(m, { config: cfgE })[0].body));
 }
 
 for (const s of SCENARIOS) {
@@ -180,7 +228,7 @@ for (const s of SCENARIOS) {
   let floorRate;
   for (const w of workerSet) {
     const r = await measure(s, w);
-    floorRate ??= QUICK ? NaN : floor(s, r.yaml);
+    floorRate ??= QUICK || s.peer ? NaN : floor(s, r.yaml);
     rows.push({ scenario: s.name, workers: w, ...r, floor: floorRate });
     console.error(`${s.name} (${w} workers): accepted ${fmt(r.itemsPerSecond)} items/s, delivered ${fmt(r.deliveredPerSecond)}/s, p99 ${fmt(r.p99, 1)} ms, RSS ${fmt(r.peakRss)} MiB, statuses ${JSON.stringify(r.statuses)}`);
   }
