@@ -91,7 +91,9 @@ async function startVmagent(port, sinkUrl) {
 async function startServer(yaml, name, port) {
   const file = join(DIR, `${name}.yaml`);
   writeFileSync(file, yaml);
-  const p = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn' } });
+  // BENCH_NODE_FLAGS: V8/Node flags for the server (its cluster workers inherit them).
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const p = spawn(process.execPath, [...flags, join(ROOT, 'dist/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn' } });
   let err = '';
   p.stderr.on('data', (d) => (err += d));
   const deadline = Date.now() + 20_000;
@@ -188,7 +190,8 @@ async function deliveredAtSink(sink) {
 
 async function measure(s, workers, { rate, queue } = {}) {
   const sink = await startSink();
-  const yaml = s.peer ? '' : yamlFor(s, sink.url, workers, queue ?? '');
+  // BENCH_EXPORTER_EXTRA: more exporter keys for an A/B run, e.g. ", sending_queue: { num_consumers: 4 }".
+  const yaml = s.peer ? '' : yamlFor(s, sink.url, workers, queue ?? process.env.BENCH_EXPORTER_EXTRA ?? '');
   // A gRPC-only server has no HTTP listener on its port: readiness is asked of its telemetry port.
   const server = s.peer === 'vmagent' ? await startVmagent(s.port, sink.url) : await startServer(yaml, `${s.name.replace(/\W+/g, '-')}-${workers}`, s.grpc ? s.port + 100 : s.port);
   const delivered = s.countAtSink ? () => deliveredAtSink(sink) : () => deliveredBySelfMetrics(s);

@@ -81,7 +81,7 @@ const server = createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+server.listen(Number(process.env.SINK_PORT ?? 0), '127.0.0.1', () => process.send({ port: server.address().port }));
 process.on('message', (m) => {
   if (m === 'stats') process.send({ requests, bytes, samples: sampledBytes ? (rwBytes * sampledSamples) / sampledBytes : 0 });
   if (m === 'stop') server.close(() => process.exit(0));

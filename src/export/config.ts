@@ -26,7 +26,7 @@ export const queueSchema = z
     queue_size: z.number().int().min(1).default(50_000),
     /** Bytes (of the received encoding) the queue holds at most. */
     queue_bytes: byteSize.default(32 * 1024 * 1024),
-    num_consumers: z.number().int().min(1).max(64).default(4),
+    num_consumers: z.number().int().min(1).max(64).default(10),
     /** A directory: makes the queue persistent (survives kill -9). */
     storage: z.string().optional(),
   })

@@ -37,8 +37,9 @@ export class OutcomeRecorder {
         m.exporterDeadLettered.inc({ exporter, reason: 'refused_item' }, refused);
         this.log.warn({ items: refused, message: outcome.rejected.message }, 'target refused some items');
         const byIndex = outcome.rejected.byIndex ?? [];
-        if (byIndex.length > 0 && req.records) {
-          await this.deadLetters.writeRecords(byIndex.map((r) => ({ record: req.records?.[r.index], reason: r.reason })), req);
+        const records = req.records ?? (req.recordsInBody ? (JSON.parse(String(req.body)) as unknown[]) : undefined);
+        if (byIndex.length > 0 && records) {
+          await this.deadLetters.writeRecords(byIndex.map((r) => ({ record: records[r.index], reason: r.reason })), req);
         } else {
           // The protocol does not say which items (OTLP partial_success): keep the request whole.
           await this.deadLetters.writeRequest(req, `partial: ${refused} item(s) refused: ${outcome.rejected.message ?? ''}`.trim(), undefined, refused);

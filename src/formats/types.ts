@@ -137,6 +137,8 @@ export interface OutboundRequest {
    * one. Only for vendors that answer with per-item failures (InfraSage): it keeps them in memory.
    */
   records?: unknown[];
+  /** The body is the JSON array of those records: parsed for them only when some are refused. */
+  recordsInBody?: boolean;
 }
 
 /** What one attempt at sending one request came to. */

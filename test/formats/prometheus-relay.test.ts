@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import snappy from 'snappyjs';
+import { infrasageExporter } from '../../src/formats/infrasage/exporter.js';
+import { toRecords } from '../../src/formats/infrasage/encode.js';
+import { infrasageBodiesFromWire } from '../../src/formats/infrasage/encode-wire.js';
 import { remoteWriteExporter } from '../../src/formats/prometheus/exporter.js';
 import { decodeWriteRequest } from '../../src/formats/prometheus/decode-v1.js';
 import { toModel } from '../../src/formats/prometheus/decode.js';
@@ -41,7 +44,8 @@ const plainSeries = fc.record({
 describe('remote-write relay: plain requests are kept as their bytes', () => {
   it('a plain request stays unbuilt, counts what the model counts, and is forwarded as it arrived', () => {
     fc.assert(
-      fc.property(fc.array(plainSeries, { minLength: 1, maxLength: 12 }), (series) => {
+      // Each series once, as senders write a request (the model path would merge a repeated one).
+      fc.property(fc.uniqueArray(plainSeries, { minLength: 1, maxLength: 12, selector: (s) => JSON.stringify(s.labels) }), (series) => {
         const raw = writeRequestBytes(series);
         const body = snappyBytes(raw);
         const got = decodeRemoteWrite(body, reqInfo(), LIMITS);
@@ -145,6 +149,51 @@ describe('remote-write relay: plain requests are kept as their bytes', () => {
     const two = writeRequestBytes([{ labels: { __name__: 'a' }, samples: [[1, T0]] }, { labels: { __name__: 'b' }, samples: [[1, T0]] }]);
     expect(scanPlainWriteRequest(two, { ...LIMITS, maxItems: 1 })).toBeUndefined();
     expect(() => decodeRemoteWrite(snappyBytes(two), reqInfo(), { ...LIMITS, maxItems: 1 })).toThrow(/limit of 1 series/);
+  });
+});
+
+// Series with the labels that become the resource, slashes and all (job "ns/name", "/x", "a/").
+const identity = fc.record({ job: fc.constantFrom('node', 'shop/api', '/x', 'a/', 'a/b/c'), instance: fc.constantFrom('host:9100', 'pod-1') }, { requiredKeys: [] });
+const finiteSample = fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 1, max: 9_223_372_036_854 }));
+const infrasageSeries = fc.record({ name: metricName, labels: fc.dictionary(labelName.filter((n) => n !== 'job' && n !== 'instance'), labelValue, { maxKeys: 5 }), id: identity, samples: fc.array(finiteSample, { maxLength: 3 }) })
+  .map((s): SeriesSpec => ({ labels: { ...s.labels, ...s.id, __name__: s.name }, samples: s.samples.sort((a, b) => a[1] - b[1]) }));
+
+describe('InfraSage records written straight from a plain remote-write request', () => {
+  const sorted = (records: unknown[]) => records.map((r) => JSON.stringify(r)).sort();
+
+  it('are the records the model path writes (as a set: the model path groups them by resource)', () => {
+    fc.assert(
+      fc.property(fc.array(infrasageSeries, { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 6 }), (series, max) => {
+        const raw = writeRequestBytes(series);
+        const t = decodeRemoteWrite(snappyBytes(raw), reqInfo(), LIMITS).telemetry;
+        const bodies = infrasageBodiesFromWire(wireOf(t)!, max)!;
+        expect(bodies).toBeDefined();
+        const fromWire = bodies.flatMap((b) => JSON.parse(b.body) as unknown[]);
+        expect(sorted(fromWire)).toEqual(sorted(toRecords(fullModel(raw))));
+        // Chunks of at most `max` records, every one counted.
+        for (const b of bodies) expect(b.items).toBe((JSON.parse(b.body) as unknown[]).length);
+        expect(bodies.every((b) => b.items <= max)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leave values InfraSage cannot take to the model path, which sets them aside alone', () => {
+    const t = decodeRemoteWrite(writeRequestBody([{ labels: { __name__: 'ok', job: 'j' }, samples: [[1, T0]] }, { labels: { __name__: 'bad', job: 'j' }, samples: [[Infinity, T0]] }]), reqInfo(), LIMITS).telemetry;
+    expect(infrasageBodiesFromWire(wireOf(t)!, 10)).toBeUndefined();
+    const refused: string[] = [];
+    const out = infrasageExporter.encode(t, { config: { max_batch_records: 10 } as never, refuse: (_p, why) => refused.push(why) });
+    expect(out.flatMap((r) => (JSON.parse(String(r.body)) as { metric_name: string }[]).map((x) => x.metric_name))).toEqual(['ok']);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(/finite/);
+  });
+
+  it('a partial success dead-letters the refused record, parsed back from the body', () => {
+    const t = decodeRemoteWrite(writeRequestBody([{ labels: { __name__: 'a', job: 'j' }, samples: [[1, T0]] }, { labels: { __name__: 'b', job: 'j' }, samples: [[2, T0]] }]), reqInfo(), LIMITS).telemetry;
+    const [req] = infrasageExporter.encode(t, { config: { max_batch_records: 10 } as never });
+    expect(req!.recordsInBody).toBe(true);
+    expect(req!.records).toBeUndefined();
+    expect((JSON.parse(String(req!.body)) as { metric_name: string }[])[1]!.metric_name).toBe('b');
   });
 });
 

@@ -109,7 +109,7 @@ export function toRecords(data: Telemetry, opts: RecordOptions = {}): InfraSageR
   return out;
 }
 
-function service(res: Attributes): [string, Attributes] {
+export function service(res: Attributes): [string, Attributes] {
   const { ['service.name']: name, ...rest } = res;
   return [typeof name === 'string' && name !== '' ? name : 'unknown_service', rest];
 }
@@ -155,7 +155,7 @@ function pointRecords(name: string, type: string, p: any, sid: string, stamp: (n
  * the identity a scraped series always carries (service.instance.id, from `instance`). A resource
  * with a service.name alone (an InfraSage record's service_id) gains no label it never had.
  */
-function metricResource(resource: Attributes, rest: Attributes): Attributes {
+export function metricResource(resource: Attributes, rest: Attributes): Attributes {
   const instance = instanceOf(resource);
   if (instance === undefined) return rest;
   const job = jobOf(resource);

@@ -1,7 +1,9 @@
+import { wireOf } from '../../model/index.js';
 import { defineExporter, type ItemRefusals, type OutboundRequest } from '../types.js';
 import { infrasageExporterConfig } from './config.js';
 import { INFRASAGE_AUTH, INFRASAGE_BATCH_PATH, INFRASAGE_MEDIA_TYPE } from './contract.js';
 import { toRecords } from './encode.js';
+import { infrasageBodiesFromWire } from './encode-wire.js';
 
 /**
  * InfraSage exporter: records in batches of at most 10,000 to /api/v1/telemetry/batch, with the
@@ -15,6 +17,13 @@ export const infrasageExporter = defineExporter({
   auth: INFRASAGE_AUTH,
   encode(data, ctx) {
     const max = ctx.config.max_batch_records;
+    // A plain remote-write batch still in its bytes: records written from them, no model built.
+    const wire = wireOf(data);
+    const fromWire = wire && infrasageBodiesFromWire(wire, max);
+    if (fromWire) {
+      if (fromWire.length > 1) ctx.note?.('split', fromWire.length, `InfraSage batch split into ${fromWire.length} requests of at most ${max} records`);
+      return fromWire.map(({ body, items }) => ({ path: INFRASAGE_BATCH_PATH, contentType: INFRASAGE_MEDIA_TYPE, body, items, recordsInBody: true }));
+    }
     const coerced = new Map<string, number>();
     const records = toRecords(data, {
       skipped: (n, reason) => ctx.note?.('skipped', n, reason),

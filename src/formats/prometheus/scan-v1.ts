@@ -214,3 +214,59 @@ class Scanner {
     return end > this.len ? -1 : end;
   }
 }
+
+/** One series of a plain request, read into reused arrays (valid until the next series). */
+export interface PlainSeries {
+  labels: number;
+  names: string[];
+  values: string[];
+  samples: number;
+  sampleValues: number[];
+  /** Sample times in milliseconds since 1970 (0 when the sender left the field out). */
+  sampleMs: number[];
+}
+
+/**
+ * Reads the series of bytes `scanPlainWriteRequest` accepted, one at a time into the same
+ * arrays, so that an encoder can write its output straight from them: no objects per sample.
+ */
+export function forEachPlainSeries(buf: Uint8Array, visit: (s: PlainSeries) => void): void {
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const s = new Scanner(buf);
+  const out: PlainSeries = { labels: 0, names: [], values: [], samples: 0, sampleValues: [], sampleMs: [] };
+  while (s.pos < s.len) {
+    s.varint(); // timeseries (plain requests hold nothing else)
+    const end = s.lengthEnd();
+    out.labels = 0;
+    out.samples = 0;
+    while (s.pos < end) {
+      const tag = s.varint();
+      const fieldEnd = s.lengthEnd();
+      if (tag === 0x0a) {
+        s.varint();
+        const nEnd = s.lengthEnd();
+        out.names[out.labels] = text.toString('latin1', s.pos, nEnd);
+        s.pos = nEnd;
+        s.varint();
+        const vEnd = s.lengthEnd();
+        out.values[out.labels++] = text.toString('utf8', s.pos, vEnd);
+      } else {
+        let value = 0;
+        let ms = 0;
+        while (s.pos < fieldEnd) {
+          if (buf[s.pos++] === 0x09) {
+            value = view.getFloat64(s.pos, true);
+            s.pos += 8;
+          } else {
+            ms = s.varint();
+          }
+        }
+        out.sampleValues[out.samples] = value;
+        out.sampleMs[out.samples++] = ms;
+      }
+      s.pos = fieldEnd;
+    }
+    visit(out);
+  }
+}
