@@ -37,7 +37,7 @@ export class OutcomeRecorder {
         m.exporterDeadLettered.inc({ exporter, reason: 'refused_item' }, refused);
         this.log.warn({ items: refused, message: outcome.rejected.message }, 'target refused some items');
         const byIndex = outcome.rejected.byIndex ?? [];
-        const records = req.records ?? (req.recordsInBody ? (JSON.parse(String(req.body)) as unknown[]) : undefined);
+        const records = req.records ?? (req.recordsInBody ? (JSON.parse(typeof req.body === 'string' ? req.body : Buffer.from(req.body).toString('utf8')) as unknown[]) : undefined);
         if (byIndex.length > 0 && records) {
           await this.deadLetters.writeRecords(byIndex.map((r) => ({ record: records[r.index], reason: r.reason })), req);
         } else {

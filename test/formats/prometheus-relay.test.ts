@@ -33,7 +33,11 @@ const unsnappy = (b: Uint8Array | string) => snappy.uncompress(b as Uint8Array) 
 // label names, non-empty values (any Unicode), any double, times from 1970 to 2262.
 const labelName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/).filter((n) => !n.startsWith('__') && n !== 'le' && n !== 'quantile');
 const metricName = fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/).filter((n) => !/(_sum|_count|_bucket)$/.test(n) && n !== 'target_info');
-const labelValue = fc.string({ minLength: 1, maxLength: 16, unit: 'grapheme' });
+// Any Unicode, and often the characters JSON must escape (quotes, backslashes, controls).
+const labelValue = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 16, unit: 'grapheme' }),
+  fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom('"', '\\', '\n', '\t', '\u0001', '\u001f', '\u007f', '\u2028', 'é', '😀', 'a', '/') }),
+);
 const sample = fc.tuple(fc.double(), fc.integer({ min: 0, max: 9_223_372_036_854 }));
 const plainSeries = fc.record({
   name: metricName,
@@ -168,10 +172,10 @@ describe('InfraSage records written straight from a plain remote-write request',
         const t = decodeRemoteWrite(snappyBytes(raw), reqInfo(), LIMITS).telemetry;
         const bodies = infrasageBodiesFromWire(wireOf(t)!, max)!;
         expect(bodies).toBeDefined();
-        const fromWire = bodies.flatMap((b) => JSON.parse(b.body) as unknown[]);
+        const fromWire = bodies.flatMap((b) => JSON.parse(b.body.toString('utf8')) as unknown[]);
         expect(sorted(fromWire)).toEqual(sorted(toRecords(fullModel(raw))));
         // Chunks of at most `max` records, every one counted.
-        for (const b of bodies) expect(b.items).toBe((JSON.parse(b.body) as unknown[]).length);
+        for (const b of bodies) expect(b.items).toBe((JSON.parse(b.body.toString('utf8')) as unknown[]).length);
         expect(bodies.every((b) => b.items <= max)).toBe(true);
       }),
       { numRuns: 300 },

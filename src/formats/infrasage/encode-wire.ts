@@ -1,95 +1,235 @@
 import { isoFromNano, nowNano, type Attributes, type WireOriginal } from '../../model/index.js';
 import { V1_PROTO } from '../prometheus/receiver.js';
 import { resourceFromJobInstance } from '../prometheus/resource.js';
-import { forEachPlainSeries, type PlainSeries } from '../prometheus/scan-v1.js';
+import { bytesAre, forEachPlainSeries, type PlainSeries } from '../prometheus/scan-v1.js';
 import { metricResource, service } from './encode.js';
 
 /**
- * InfraSage records written straight from a plain remote-write request's bytes (see
- * model/wire-original.ts): the records `toRecords` makes of the model, as JSON text, with no
- * model, no record objects and no object per sample. Every record of a plain request is a
- * `metric` with a string-valued label set, so the only case left to the model path is a value
- * InfraSage cannot take (NaN, ±Inf, stale markers): then undefined, and the caller encodes the
- * model, which sets such points aside alone.
+ * InfraSage records written straight from a plain remote-write request's bytes into the body
+ * (see model/wire-original.ts): the records `toRecords` makes of the model, with no model, no
+ * record objects, no string per label and no object per sample. Every record of a plain request
+ * is a `metric` with string labels, so the only case left to the model path is a value InfraSage
+ * cannot take (NaN, ±Inf, stale markers): then undefined, and the caller encodes the model, which
+ * sets such points aside alone.
  *
  * Records come in request order; the model path groups them by resource and metric first.
  */
-export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number): { body: string; items: number }[] | undefined {
+export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number): { body: Buffer; items: number }[] | undefined {
   if (wire.format !== V1_PROTO) return undefined;
-  const bodies: { body: string; items: number }[] = [];
-  let records: string[] = [];
+  const bodies: { body: Buffer; items: number }[] = [];
+  const out = new JsonOut(Math.min(wire.bytes * 3, 64 * 1024 * 1024));
+  const series = new JsonOut(4096);
   const resources = new Map<string, ResourceText>();
+  let records = 0;
   let refused = false;
   let lastMs = -1;
   let lastIso = '';
-  const iso = (ms: number): string => {
-    if (ms !== lastMs) {
-      lastMs = ms;
-      lastIso = isoFromNano(ms > 0 ? BigInt(ms) * 1_000_000n : nowNano());
-    }
-    return lastIso;
-  };
+  out.ascii('[');
   for (const part of wire.parts) {
     forEachPlainSeries(part, (s) => {
       if (refused) return;
-      const { name, job, instance, labels } = splitLabels(s);
-      const key = `${job ?? ''}\0${instance ?? ''}`;
-      let res = resources.get(key);
-      if (!res) resources.set(key, (res = resourceText(job, instance)));
-      const attributes = (res.attributes + labels).slice(0, -1);
-      const head = `{"service_id":${res.serviceId},"type":"metric","metric_name":${JSON.stringify(name)},"value":`;
-      const tail = attributes ? `","attributes":{${attributes}}}` : '"}';
+      // The series' record without value and time, once: head (to "value":) and tail (after the time).
+      series.reset();
+      const head = seriesHead(s, series, resources);
       for (let i = 0; i < s.samples; i++) {
         const v = s.sampleValues[i]!;
         if (!Number.isFinite(v)) {
           refused = true;
           return;
         }
-        records.push(`${head}${v},"timestamp":"${iso(s.sampleMs[i]!)}${tail}`);
-        if (records.length === maxRecords) {
-          bodies.push({ body: `[${records.join(',')}]`, items: records.length });
-          records = [];
+        const ms = s.sampleMs[i]!;
+        if (ms !== lastMs) {
+          lastMs = ms;
+          lastIso = isoFromNano(ms > 0 ? BigInt(ms) * 1_000_000n : nowNano());
+        }
+        if (records > 0) out.ascii(',');
+        out.copyBuffer(series.buf, 0, head);
+        out.ascii(String(v));
+        out.ascii(',"timestamp":"');
+        out.ascii(lastIso);
+        out.copyBuffer(series.buf, head, series.n);
+        if (++records === maxRecords) {
+          out.ascii(']');
+          bodies.push({ body: out.take(), items: records });
+          out.ascii('[');
+          records = 0;
         }
       }
     });
     if (refused) return undefined;
   }
-  if (records.length) bodies.push({ body: `[${records.join(',')}]`, items: records.length });
+  if (records > 0) {
+    out.ascii(']');
+    bodies.push({ body: out.take(), items: records });
+  }
   return bodies;
 }
 
 interface ResourceText {
-  /** service_id as JSON text. */
-  serviceId: string;
-  /** The resource's labels as `"k":"v"` members, each followed by a comma when any follow. */
+  /** `{"service_id":…,"type":"metric","metric_name":"` */
+  head: string;
+  /** The resource's labels as `"k":"v"` members, comma-separated. */
   attributes: string;
+}
+
+/**
+ * Writes the series' record up to `"value":` and, after that point, its tail from the closing
+ * quote of the time on; returns where the tail starts.
+ */
+function seriesHead(s: PlainSeries, o: JsonOut, resources: Map<string, ResourceText>): number {
+  const b = s.bytes;
+  const at = s.labelAt;
+  let name = -1;
+  let job: string | undefined;
+  let instance: string | undefined;
+  for (let i = 0; i < s.labels; i++) {
+    const k = i * 4;
+    if (bytesAre(b, at[k]!, at[k + 1]!, '__name__')) name = k;
+    else if (bytesAre(b, at[k]!, at[k + 1]!, 'job')) job = lastJob.text(b, at[k + 2]!, at[k + 3]!);
+    else if (bytesAre(b, at[k]!, at[k + 1]!, 'instance')) instance = lastInstance.text(b, at[k + 2]!, at[k + 3]!);
+  }
+  const key = `${job ?? ''}\0${instance ?? ''}`;
+  let res = resources.get(key);
+  if (!res) resources.set(key, (res = resourceText(job, instance)));
+  o.ascii(res.head);
+  // Metric and label names are classic ([a-zA-Z0-9_:]): nothing in them needs escaping.
+  o.copy(b, at[name + 2]!, at[name + 3]!);
+  o.ascii('","value":');
+  const head = o.n;
+  o.ascii('"'); // closes the time, written per sample in between
+  let open = false;
+  const member = () => {
+    o.ascii(open ? ',' : ',"attributes":{');
+    open = true;
+  };
+  if (res.attributes) {
+    member();
+    o.ascii(res.attributes);
+  }
+  for (let i = 0; i < s.labels; i++) {
+    const k = i * 4;
+    if (k === name || bytesAre(b, at[k]!, at[k + 1]!, 'job') || bytesAre(b, at[k]!, at[k + 1]!, 'instance')) continue;
+    member();
+    o.ascii('"');
+    o.copy(b, at[k]!, at[k + 1]!);
+    o.ascii('":');
+    o.jsonString(b, at[k + 2]!, at[k + 3]!);
+  }
+  o.ascii(open ? '}}' : '}');
+  return head;
 }
 
 /** What toRecords derives from a resource made of a series' job and instance, as JSON text. */
 function resourceText(job: string | undefined, instance: string | undefined): ResourceText {
   const resource = resourceFromJobInstance(job, instance);
   const [sid, rest] = service(resource);
-  return { serviceId: JSON.stringify(sid), attributes: members(metricResource(resource, rest)) };
+  return { head: `{"service_id":${JSON.stringify(sid)},"type":"metric","metric_name":"`, attributes: members(metricResource(resource, rest)) };
 }
 
 function members(attrs: Attributes): string {
-  let out = '';
-  for (const k in attrs) out += `${JSON.stringify(k)}:${JSON.stringify(attrs[k])},`;
-  return out;
+  const parts: string[] = [];
+  for (const k in attrs) parts.push(`${JSON.stringify(k)}:${JSON.stringify(attrs[k])}`);
+  return parts.join(',');
 }
 
-/** __name__, job and instance apart; the other labels (sorted, as sent) as JSON members. */
-function splitLabels(s: PlainSeries): { name: string; job?: string; instance?: string; labels: string } {
-  let name = '';
-  let job: string | undefined;
-  let instance: string | undefined;
-  let labels = '';
-  for (let i = 0; i < s.labels; i++) {
-    const k = s.names[i]!;
-    if (k === '__name__') name = s.values[i]!;
-    else if (k === 'job') job = s.values[i]!;
-    else if (k === 'instance') instance = s.values[i]!;
-    else labels += `${JSON.stringify(k)}:${JSON.stringify(s.values[i])},`;
+/** The text of a label value, decoded again only when its bytes differ from the last one's. */
+class RecentText {
+  private bytes = new Uint8Array(0);
+  private value = '';
+
+  text(b: Uint8Array, start: number, end: number): string {
+    const len = end - start;
+    let same = len === this.bytes.length;
+    for (let i = 0; same && i < len; i++) same = b[start + i] === this.bytes[i];
+    if (!same) {
+      this.bytes = b.slice(start, end);
+      this.value = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, len).toString('utf8');
+    }
+    return this.value;
   }
-  return { name, ...(job !== undefined ? { job } : {}), ...(instance !== undefined ? { instance } : {}), labels };
+}
+
+// Consecutive series nearly always share job and instance (one target's scrape).
+const lastJob = new RecentText();
+const lastInstance = new RecentText();
+
+const HEX = '0123456789abcdef';
+const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
+
+/** A growable byte buffer that JSON is written into. */
+class JsonOut {
+  buf: Buffer;
+  n = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(size, 1024));
+  }
+
+  reset(): void {
+    this.n = 0;
+  }
+
+  private room(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + k));
+    this.buf.copy(next, 0, 0, this.n);
+    this.buf = next;
+  }
+
+  // Short pieces by hand: a native call (or a subarray) per piece costs more than the bytes.
+  ascii(s: string): void {
+    const len = s.length;
+    this.room(len);
+    if (len > 32) {
+      this.n += this.buf.write(s, this.n, 'latin1');
+      return;
+    }
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = 0; i < len; i++) buf[n++] = s.charCodeAt(i);
+    this.n = n;
+  }
+
+  copyBuffer(src: Buffer, start: number, end: number): void {
+    this.room(end - start);
+    this.n += src.copy(this.buf, this.n, start, end);
+  }
+
+  copy(src: Uint8Array, start: number, end: number): void {
+    const len = end - start;
+    this.room(len);
+    if (len > 64) {
+      this.buf.set(src.subarray(start, end), this.n);
+    } else {
+      const buf = this.buf;
+      const n = this.n;
+      for (let i = 0; i < len; i++) buf[n + i] = src[start + i]!;
+    }
+    this.n += len;
+  }
+
+  /** UTF-8 bytes as a JSON string, escaped as JSON.stringify escapes them. */
+  jsonString(src: Uint8Array, start: number, end: number): void {
+    this.room((end - start) * 6 + 2);
+    const buf = this.buf;
+    let n = this.n;
+    buf[n++] = 0x22;
+    for (let i = start; i < end; i++) {
+      const c = src[i]!;
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+        buf[n++] = c;
+        continue;
+      }
+      const esc = SHORT_ESCAPES[c] ?? `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
+      n += buf.write(esc, n, 'latin1');
+    }
+    buf[n++] = 0x22;
+    this.n = n;
+  }
+
+  /** The bytes written so far, as a body of their own; the buffer starts again. */
+  take(): Buffer {
+    const body = Buffer.from(this.buf.subarray(0, this.n));
+    this.n = 0;
+    return body;
+  }
 }

@@ -215,26 +215,29 @@ class Scanner {
   }
 }
 
-/** One series of a plain request, read into reused arrays (valid until the next series). */
+/**
+ * One series of a plain request as byte ranges of the request (valid until the next series):
+ * label i is name [labelAt[4i], labelAt[4i+1]) and value [labelAt[4i+2], labelAt[4i+3]).
+ */
 export interface PlainSeries {
+  readonly bytes: Uint8Array;
   labels: number;
-  names: string[];
-  values: string[];
+  labelAt: Int32Array;
   samples: number;
-  sampleValues: number[];
+  sampleValues: Float64Array;
   /** Sample times in milliseconds since 1970 (0 when the sender left the field out). */
-  sampleMs: number[];
+  sampleMs: Float64Array;
 }
 
 /**
- * Reads the series of bytes `scanPlainWriteRequest` accepted, one at a time into the same
- * arrays, so that an encoder can write its output straight from them: no objects per sample.
+ * Reads the series of bytes `scanPlainWriteRequest` accepted, one at a time into the same typed
+ * arrays, so that an encoder can write its output straight from the request's bytes: no string
+ * per label, no object per sample.
  */
 export function forEachPlainSeries(buf: Uint8Array, visit: (s: PlainSeries) => void): void {
-  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const s = new Scanner(buf);
-  const out: PlainSeries = { labels: 0, names: [], values: [], samples: 0, sampleValues: [], sampleMs: [] };
+  const out: PlainSeries = { bytes: buf, labels: 0, labelAt: new Int32Array(64), samples: 0, sampleValues: new Float64Array(16), sampleMs: new Float64Array(16) };
   while (s.pos < s.len) {
     s.varint(); // timeseries (plain requests hold nothing else)
     const end = s.lengthEnd();
@@ -244,13 +247,15 @@ export function forEachPlainSeries(buf: Uint8Array, visit: (s: PlainSeries) => v
       const tag = s.varint();
       const fieldEnd = s.lengthEnd();
       if (tag === 0x0a) {
+        if ((out.labels + 1) * 4 > out.labelAt.length) out.labelAt = grow(out.labelAt);
+        const at = out.labels++ * 4;
         s.varint();
-        const nEnd = s.lengthEnd();
-        out.names[out.labels] = text.toString('latin1', s.pos, nEnd);
-        s.pos = nEnd;
+        out.labelAt[at + 1] = s.lengthEnd();
+        out.labelAt[at] = s.pos;
+        s.pos = out.labelAt[at + 1]!;
         s.varint();
-        const vEnd = s.lengthEnd();
-        out.values[out.labels++] = text.toString('utf8', s.pos, vEnd);
+        out.labelAt[at + 3] = s.lengthEnd();
+        out.labelAt[at + 2] = s.pos;
       } else {
         let value = 0;
         let ms = 0;
@@ -262,6 +267,10 @@ export function forEachPlainSeries(buf: Uint8Array, visit: (s: PlainSeries) => v
             ms = s.varint();
           }
         }
+        if (out.samples === out.sampleValues.length) {
+          out.sampleValues = grow(out.sampleValues);
+          out.sampleMs = grow(out.sampleMs);
+        }
         out.sampleValues[out.samples] = value;
         out.sampleMs[out.samples++] = ms;
       }
@@ -269,4 +278,15 @@ export function forEachPlainSeries(buf: Uint8Array, visit: (s: PlainSeries) => v
     }
     visit(out);
   }
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Whether bytes [start, end) are `word` (ASCII). */
+export function bytesAre(b: Uint8Array, start: number, end: number, word: string): boolean {
+  return isWord(b, start, end - start, word);
 }
