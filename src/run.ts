@@ -131,6 +131,11 @@ async function runPrimary(config: SwitchyardConfig, file: string, count: number,
   const ready = new Set<number>();
   const slots = new Map<number, number>();
 
+  // Workers are new processes: their V8 flags are chosen here (an explicit flag the primary was
+  // started with wins, since it is passed on after ours).
+  const semi = config.service.worker_semi_space_mib;
+  if (semi > 0) cluster.setupPrimary({ execArgv: [`--max-semi-space-size=${semi}`, ...process.execArgv] });
+
   const started = new Promise<void>((resolve, reject) => {
     const fork = (slot: number) => {
       const w = cluster.fork({ SWITCHYARD_WORKER_SLOT: String(slot), SWITCHYARD_WORKER_COUNT: String(count) });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Consumer, Commit } from '../consumer/consumer.js';
 import { BackpressureError } from '../formats/errors.js';
@@ -64,6 +65,9 @@ export class Exporter implements Consumer {
 
   constructor(private readonly o: ExporterOptions) {
     const q = o.config.sending_queue;
+    // Every send in flight listens for the stop in up to three layers (timeout, retry, transport):
+    // with num_consumers of them that is many listeners by design, not a leak.
+    setMaxListeners(0, this.stopping.signal);
     this.synchronous = !q.enabled;
     this.log = o.logger.child({ exporter: o.id });
     const onDiskError = (op: string, e: Error) => this.diskFailed(op, e);

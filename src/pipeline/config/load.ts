@@ -32,6 +32,12 @@ const topSchema = z.strictObject({
       .prefault({}),
     /** Worker processes behind the same listeners; 0 (the default) = one per core. */
     workers: z.number().int().min(0).max(64).default(0),
+    /**
+     * V8's semi-space per worker process (its young generation is two of them). V8 grows it to
+     * 16 MiB under a high allocation rate; measured on the bench, 2 MiB took 40–140 MiB off the
+     * peak RSS of two workers at equal or better throughput. 0 = V8's own sizing.
+     */
+    worker_semi_space_mib: z.number().int().min(0).max(256).default(2),
     shutdown_timeout: duration.default(10_000),
     extensions: z.array(z.string()).optional(),
     pipelines: z.record(
@@ -203,6 +209,7 @@ export function parseConfig(text: string, opts: LoadOptions): SwitchyardConfig {
     service: {
       telemetry: { endpoint: tEndpoint, logs: cfg.service.telemetry.logs },
       workers: cfg.service.workers,
+      worker_semi_space_mib: cfg.service.worker_semi_space_mib,
       shutdown_timeout: cfg.service.shutdown_timeout,
       pipelines,
     },
