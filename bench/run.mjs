@@ -22,7 +22,12 @@ const QUICK = process.env.BENCH_QUICK === '1';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function treeRssMiB(pid) {
+/**
+ * Memory of a process and all its children, MiB: RSS summed (the target's measure; it counts the
+ * pages the processes share, such as the node binary, once per process) and PSS summed (each
+ * shared page split between its sharers: what the tree costs the machine).
+ */
+function treeMemoryMiB(pid) {
   const kids = new Map();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -32,15 +37,18 @@ function treeRssMiB(pid) {
       (kids.get(ppid) ?? kids.set(ppid, []).get(ppid)).push(Number(d));
     } catch {}
   }
-  let total = 0;
+  let rss = 0;
+  let pss = 0;
   const walk = (p) => {
     try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))[1]) / 1024;
+      const text = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      rss += Number(/^Rss:\s+(\d+)/m.exec(text)[1]) / 1024;
+      pss += Number(/^Pss:\s+(\d+)/m.exec(text)[1]) / 1024;
     } catch {}
     for (const c of kids.get(p) ?? []) walk(c);
   };
   walk(pid);
-  return total;
+  return { rss, pss };
 }
 
 async function startSink() {
@@ -197,7 +205,12 @@ async function measure(s, workers, { rate, queue } = {}) {
   const delivered = s.countAtSink ? () => deliveredAtSink(sink) : () => deliveredBySelfMetrics(s);
   let peak = 0;
   console.error(`started ${s.name} with ${workers} workers`);
-  const sampler = setInterval(() => (peak = Math.max(peak, treeRssMiB(server.pid))), 250);
+  let peakPss = 0;
+  const sampler = setInterval(() => {
+    const m = treeMemoryMiB(server.pid);
+    peak = Math.max(peak, m.rss);
+    peakPss = Math.max(peakPss, m.pss);
+  }, 250);
   try {
     await runLoad({ grpc: s.grpc, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: 8, durationMs: 1500, itemsPerRequest: s.items });
     const before = await delivered();
@@ -205,7 +218,7 @@ async function measure(s, workers, { rate, queue } = {}) {
     const r = await runLoad({ grpc: s.grpc, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: rate ? 32 : 8, durationMs: SECONDS * 1000, itemsPerRequest: s.items, rate });
     // Delivered, not just accepted: a rate the exporter cannot keep up with only fills the queue.
     const deliveredPerSecond = ((await delivered()) - before) / ((performance.now() - t0) / 1000);
-    return { ...r, deliveredPerSecond, peakRss: peak, yaml };
+    return { ...r, deliveredPerSecond, peakRss: peak, peakPss, yaml };
   } finally {
     clearInterval(sampler);
     await server.stop();
@@ -248,8 +261,8 @@ for (const s of SCENARIOS) {
   }
 }
 
-const header = `| scenario | workers | accepted items/s | delivered items/s | MB/s in | p50 ms | p99 ms | p99.9 ms | peak RSS MiB | floor items/s (1 thread) | delivered / floor | statuses |\n|---|---|---|---|---|---|---|---|---|---|---|---|`;
-const lines = rows.map((r) => `| ${r.scenario} | ${r.workers} | ${fmt(r.itemsPerSecond)} | ${fmt(r.deliveredPerSecond)} | ${fmt(r.mbPerSecond, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.peakRss)} | ${fmt(r.floor)} | ${fmt((r.deliveredPerSecond / r.floor) * 100)} % | ${Object.entries(r.statuses).map(([k, v]) => `${k}×${v}`).join(' ')} |`);
+const header = `| scenario | workers | accepted items/s | delivered items/s | MB/s in | p50 ms | p99 ms | p99.9 ms | peak RSS MiB | peak PSS MiB | floor items/s (1 thread) | delivered / floor | statuses |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|`;
+const lines = rows.map((r) => `| ${r.scenario} | ${r.workers} | ${fmt(r.itemsPerSecond)} | ${fmt(r.deliveredPerSecond)} | ${fmt(r.mbPerSecond, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.peakRss)} | ${fmt(r.peakPss)} | ${fmt(r.floor)} | ${fmt((r.deliveredPerSecond / r.floor) * 100)} % | ${Object.entries(r.statuses).map(([k, v]) => `${k}×${v}`).join(' ')} |`);
 const machine = `${cores} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const report = `Run ${new Date().toISOString()} on ${machine}; ${SECONDS} s per measurement, 8 connections.\n\n${header}\n${lines.join('\n')}\n`;
 console.log(report);
