@@ -132,9 +132,11 @@ async function runPrimary(config: SwitchyardConfig, file: string, count: number,
   const slots = new Map<number, number>();
 
   // Workers are new processes: their V8 flags are chosen here (an explicit flag the primary was
-  // started with wins, since it is passed on after ours).
+  // started with wins, since it is passed on after ours). Messages between them (spans forwarded
+  // to the worker that owns their trace) go by V8's serializer: JSON would escape every payload
+  // string again on each hop.
   const semi = config.service.worker_semi_space_mib;
-  if (semi > 0) cluster.setupPrimary({ execArgv: [`--max-semi-space-size=${semi}`, ...process.execArgv] });
+  cluster.setupPrimary({ serialization: 'advanced', execArgv: semi > 0 ? [`--max-semi-space-size=${semi}`, ...process.execArgv] : process.execArgv });
 
   const started = new Promise<void>((resolve, reject) => {
     const fork = (slot: number) => {
