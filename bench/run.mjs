@@ -240,7 +240,7 @@ const cores = availableParallelism();
 
 for (const s of SCENARIOS) {
   if (ONLY && !ONLY.some((o) => s.name.includes(o))) continue;
-  const workerSet = s === SCENARIOS[0] && !QUICK ? [1, cores] : [cores];
+  const workerSet = process.env.BENCH_WORKERS ? process.env.BENCH_WORKERS.split(',').map(Number) : s === SCENARIOS[0] && !QUICK ? [1, cores] : [cores];
   let floorRate;
   for (const w of workerSet) {
     const r = await measure(s, w);
