@@ -75,13 +75,18 @@ async function startVmagent(port, sinkUrl) {
   if (!bin) throw new Error('vmagent is not installed and could not be installed');
   const data = mkdtempSync(join(DIR, 'vmagent-'));
   const p = spawn(bin, [`-httpListenAddr=127.0.0.1:${port}`, `-remoteWrite.url=${sinkUrl}/api/v1/write`, `-remoteWrite.tmpDataPath=${data}`, '-loggerLevel=ERROR'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return whenAnswering(p, 'vmagent', `http://127.0.0.1:${port}/health`);
+}
+
+/** Waits (20 s at most) until `url` answers, then hands out the process's pid and a stop. */
+async function whenAnswering(p, what, url) {
   let err = '';
   p.stderr.on('data', (d) => (err += d));
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (p.exitCode !== null || Date.now() > deadline) throw new Error(`vmagent did not start: ${err}`);
+    if (p.exitCode !== null || Date.now() > deadline) throw new Error(`${what} did not start: ${err}`);
     try {
-      await (await fetch(`http://127.0.0.1:${port}/health`)).arrayBuffer();
+      await (await fetch(url)).arrayBuffer();
       break;
     } catch {
       await sleep(50);
@@ -102,26 +107,8 @@ async function startServer(yaml, name, port) {
   // BENCH_NODE_FLAGS: V8/Node flags for the server (its cluster workers inherit them).
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const p = spawn(process.execPath, [...flags, join(ROOT, 'dist/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn' } });
-  let err = '';
-  p.stderr.on('data', (d) => (err += d));
-  const deadline = Date.now() + 20_000;
   // Ready when the receiver's port answers (logs are at warn level, so no start-up line).
-  for (;;) {
-    if (p.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${err}`);
-    try {
-      await (await fetch(`http://127.0.0.1:${port}/`)).arrayBuffer();
-      break;
-    } catch {
-      await sleep(50);
-    }
-  }
-  return {
-    pid: p.pid,
-    stop: async () => {
-      p.kill('SIGTERM');
-      await new Promise((r) => p.once('exit', r));
-    },
-  };
+  return whenAnswering(p, 'server', `http://127.0.0.1:${port}/`);
 }
 
 function runLoad(spec) {
