@@ -182,6 +182,18 @@ describe('InfraSage records written straight from a plain remote-write request',
     );
   });
 
+  it('a series seen before reuses its record text: same records, and a changed label is not mistaken for it', () => {
+    const series = (zone: string): SeriesSpec[] => [{ labels: { __name__: 'up', job: 'shop/api', instance: 'pod-1', zone }, samples: [[1, T0]] }];
+    const records = (zone: string) => {
+      const t = decodeRemoteWrite(writeRequestBody(series(zone)), reqInfo(), LIMITS).telemetry;
+      return JSON.parse(infrasageBodiesFromWire(wireOf(t)!, 10)![0]!.body.toString('utf8')) as unknown[];
+    };
+    const first = records('eu');
+    expect(records('eu')).toEqual(first);
+    expect(records('us')).toEqual([{ ...(first[0] as object), attributes: { job: 'shop/api', instance: 'pod-1', zone: 'us' } }]);
+    expect(sorted(records('us'))).toEqual(sorted(toRecords(fullModel(writeRequestBytes(series('us'))))));
+  });
+
   it('leave values InfraSage cannot take to the model path, which sets them aside alone', () => {
     const t = decodeRemoteWrite(writeRequestBody([{ labels: { __name__: 'ok', job: 'j' }, samples: [[1, T0]] }, { labels: { __name__: 'bad', job: 'j' }, samples: [[Infinity, T0]] }]), reqInfo(), LIMITS).telemetry;
     expect(infrasageBodiesFromWire(wireOf(t)!, 10)).toBeUndefined();

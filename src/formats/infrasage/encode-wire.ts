@@ -26,11 +26,20 @@ export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number):
   let lastIso = '';
   out.ascii('[');
   for (const part of wire.parts) {
+    const latin1 = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
     forEachPlainSeries(part, (s) => {
       if (refused) return;
-      // The series' record without value and time, once: head (to "value":) and tail (after the time).
-      series.reset();
-      const head = seriesHead(s, series, resources);
+      // The series' record without value and time: head (to "value":) and tail (after the time),
+      // written once per label set and kept, since every scrape sends the same series again.
+      const key = s.labelsEnd >= 0 ? latin1.toString('latin1', s.labelsStart, s.labelsEnd) : undefined;
+      let text = key === undefined ? undefined : RECORD_TEXT.get(key);
+      if (!text) {
+        series.reset();
+        const head = seriesHead(s, series, resources);
+        text = { bytes: Buffer.from(series.buf.subarray(0, series.n)), head };
+        if (key !== undefined) remember(key, text);
+      }
+      const head = text.head;
       for (let i = 0; i < s.samples; i++) {
         const v = s.sampleValues[i]!;
         if (!Number.isFinite(v)) {
@@ -43,11 +52,11 @@ export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number):
           lastIso = isoFromNano(ms > 0 ? BigInt(ms) * 1_000_000n : nowNano());
         }
         if (records > 0) out.ascii(',');
-        out.copyBuffer(series.buf, 0, head);
+        out.copyBuffer(text.bytes, 0, head);
         out.ascii(String(v));
         out.ascii(',"timestamp":"');
         out.ascii(lastIso);
-        out.copyBuffer(series.buf, head, series.n);
+        out.copyBuffer(text.bytes, head, text.bytes.length);
         if (++records === maxRecords) {
           out.ascii(']');
           bodies.push({ body: out.take(), items: records });
@@ -63,6 +72,24 @@ export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number):
     bodies.push({ body: out.take(), items: records });
   }
   return bodies;
+}
+
+/** A series' record text around its value and time (see seriesHead). */
+interface RecordText {
+  bytes: Buffer;
+  head: number;
+}
+
+/**
+ * Record text by the series' label bytes, shared by every InfraSage exporter: the text depends
+ * on those bytes alone. Bounded; emptied when full (a new scrape set fills it again in one pass).
+ */
+const RECORD_TEXT = new Map<string, RecordText>();
+const MAX_RECORD_TEXTS = 20_000;
+
+function remember(key: string, text: RecordText): void {
+  if (RECORD_TEXT.size >= MAX_RECORD_TEXTS) RECORD_TEXT.clear();
+  RECORD_TEXT.set(key, text);
 }
 
 interface ResourceText {

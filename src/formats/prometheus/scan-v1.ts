@@ -227,6 +227,12 @@ export interface PlainSeries {
   sampleValues: Float64Array;
   /** Sample times in milliseconds since 1970 (0 when the sender left the field out). */
   sampleMs: Float64Array;
+  /**
+   * The bytes of all the series' labels, [labelsStart, labelsEnd), when they come before its
+   * samples (as every sender writes them); labelsEnd is -1 otherwise. Equal bytes, equal labels.
+   */
+  labelsStart: number;
+  labelsEnd: number;
 }
 
 /**
@@ -237,15 +243,20 @@ export interface PlainSeries {
 export function forEachPlainSeries(buf: Uint8Array, visit: (s: PlainSeries) => void): void {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const s = new Scanner(buf);
-  const out: PlainSeries = { bytes: buf, labels: 0, labelAt: new Int32Array(64), samples: 0, sampleValues: new Float64Array(16), sampleMs: new Float64Array(16) };
+  const out: PlainSeries = { bytes: buf, labels: 0, labelAt: new Int32Array(64), samples: 0, sampleValues: new Float64Array(16), sampleMs: new Float64Array(16), labelsStart: 0, labelsEnd: 0 };
   while (s.pos < s.len) {
     s.varint(); // timeseries (plain requests hold nothing else)
     const end = s.lengthEnd();
     out.labels = 0;
     out.samples = 0;
+    out.labelsStart = s.pos;
+    out.labelsEnd = end;
     while (s.pos < end) {
+      const fieldStart = s.pos;
       const tag = s.varint();
       const fieldEnd = s.lengthEnd();
+      if (tag !== 0x0a && out.samples === 0) out.labelsEnd = fieldStart;
+      else if (tag === 0x0a && out.samples > 0) out.labelsEnd = -1;
       if (tag === 0x0a) {
         if ((out.labels + 1) * 4 > out.labelAt.length) out.labelAt = grow(out.labelAt);
         const at = out.labels++ * 4;
