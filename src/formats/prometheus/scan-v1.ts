@@ -5,14 +5,17 @@ import { TARGET_INFO } from './resource.js';
 
 /**
  * A one-pass check of a remote-write 1.0 WriteRequest that builds nothing: whether the request
- * is *plain* — only counters and gauges, every series valid — and how many samples it holds.
+ * is *plain* (only counters and gauges, every series valid) and how many samples it holds.
  * A plain request maps onto the model one sample to one point with no rejections, so its bytes
- * may stand for the model (see model/wire-original.ts). Anything else answers undefined and
- * takes the full decoder, which alone names what is wrong: a series breaking the label rules,
- * exemplars, native or classic histograms, summaries, `target_info`, metadata, empty label
- * values, samples out of time order, names outside the classic character set (the exporter would rewrite them; the set is
- * ASCII, so byte order is string order), unknown fields, times outside 1970–2262, or a
- * structure limit reached.
+ * may stand for the model (see model/wire-original.ts).
+ *
+ * Anything else answers undefined and takes the full decoder, which alone names what is wrong:
+ * - a series that breaks the label rules, or has an empty label value;
+ * - exemplars, native or classic histograms, summaries, `target_info` or metadata;
+ * - samples out of time order, or times outside 1970–2262;
+ * - names outside the classic character set, which the exporter would rewrite (the set is ASCII,
+ *   so byte order is string order);
+ * - unknown fields, or a structure limit reached.
  */
 export interface PlainScan {
   samples: number;
