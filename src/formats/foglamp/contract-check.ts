@@ -8,8 +8,7 @@
 import type { SpanWithContext } from '../../model/index.js';
 import { isObject, type JsonObject } from '../json.js';
 import { asText, isTokenCount, spanPart, dropUnheldSpanFacts, type Fidelity } from '../shared/fidelity.js';
-import { MARK } from './contract.js';
-import { USAGE_MAP } from './decode.js';
+import { MARK, USAGE_MAP } from './contract.js';
 
 /**
  * Switchyard's metadata entry naming the entries it sent as JSON text (a JSON array of keys, itself

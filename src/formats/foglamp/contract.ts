@@ -3,7 +3,7 @@
  * POST /ingest, Authorization: Bearer fl_…, application/json,
  * body {"version":"v1","traces":[1..1000 trace objects]}, answer 200 {"accepted": <span rows>}.
  */
-import type { AiSpanKind } from '../../model/index.js';
+import { Canonical, GenAI, type AiSpanKind } from '../../model/index.js';
 import type { AuthSpec } from '../types.js';
 
 export const FOGLAMP_PATH = '/ingest';
@@ -48,3 +48,16 @@ export function kindFromSpanType(t: string): AiSpanKind {
 export function spanTypeFromKind(k: string): string | undefined {
   return SPAN_TYPES.find(([, kind]) => kind === k)?.[0];
 }
+
+/** Foglamp usage field → canonical key (both sides inclusive: see decode.ts). */
+export const USAGE_MAP: Record<string, string> = {
+  inputTokens: GenAI.inputTokens,
+  outputTokens: GenAI.outputTokens,
+  totalTokens: Canonical.totalTokens,
+  reasoningTokens: GenAI.reasoningOutputTokens,
+  cachedInputTokens: GenAI.cacheReadInputTokens,
+  cacheWriteInputTokens: GenAI.cacheCreationInputTokens,
+  imageCount: Canonical.imageCount,
+  webSearchCount: Canonical.webSearchCount,
+  requestCount: Canonical.requestCount,
+};

@@ -24,21 +24,8 @@ import {
 } from '../shared/codec-tools.js';
 import {
   FOGLAMP_MAX_TRACES, FOGLAMP_MIN_TRACES, FOGLAMP_VERSION, INHERITED_METADATA_KEYS, MARK, P, SPAN_KEYS,
-  TRACE_KEYS, TRACE_METADATA_KEYS, kindFromSpanType, spanTypeFromKind,
+  TRACE_KEYS, TRACE_METADATA_KEYS, USAGE_MAP, kindFromSpanType, spanTypeFromKind,
 } from './contract.js';
-
-/** Foglamp usage field → canonical key (both sides inclusive: see the module comment). */
-export const USAGE_MAP: Record<string, string> = {
-  inputTokens: GenAI.inputTokens,
-  outputTokens: GenAI.outputTokens,
-  totalTokens: Canonical.totalTokens,
-  reasoningTokens: GenAI.reasoningOutputTokens,
-  cachedInputTokens: GenAI.cacheReadInputTokens,
-  cacheWriteInputTokens: GenAI.cacheCreationInputTokens,
-  imageCount: Canonical.imageCount,
-  webSearchCount: Canonical.webSearchCount,
-  requestCount: Canonical.requestCount,
-};
 
 /** Trace-level Foglamp field → canonical key, set on every span of the trace. */
 export const TRACE_FIELD_MAP: Record<string, string> = {

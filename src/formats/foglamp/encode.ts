@@ -21,7 +21,8 @@ import {
   kindFromSpanType, spanTypeFromKind,
 } from './contract.js';
 import { foglampOptions, type FoglampExporterOptions } from './config.js';
-import { TRACE_FIELD_MAP, USAGE_MAP } from './decode.js';
+import { USAGE_MAP } from './contract.js';
+import { TRACE_FIELD_MAP } from './decode.js';
 import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
 import { holdFoglampSpan, stringMetadata } from './contract-check.js';
 
