@@ -1,7 +1,8 @@
 // The load generator, in its own process: fixed concurrency over keep-alive connections, either
 // as fast as the server answers (closed loop) or paced at a target request rate (open loop).
 // With `grpc` in the spec it calls an OTLP Export method instead: `concurrency` calls in flight
-// on one channel (one HTTP/2 connection), as an OTLP SDK's gRPC exporter sends.
+// on one channel (one HTTP/2 connection), as an OTLP SDK's gRPC exporter sends, or spread over
+// `grpcChannels` channels.
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { Pool } from 'undici';
@@ -20,12 +21,18 @@ const deadline = started + spec.durationMs;
 const interval = spec.rate ? 1000 / spec.rate : 0;
 let nextAt = started;
 
-const channels = spec.grpc ? [new grpc.Client(url.host, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 })] : [];
+// `grpcChannels` (default 1): calls go round-robin over that many channels, each its own
+// HTTP/2 connection (several SDK clients rather than one).
+// A distinct option per channel, so that grpc-js does not share one subchannel between them.
+const channels = spec.grpc
+  ? Array.from({ length: spec.grpcChannels ?? 1 }, (_, i) => new grpc.Client(url.host, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1, 'bench.channel': i }))
+  : [];
+let nextChannel = 0;
 
 /** One gRPC call: resolves the status name (OK, UNAVAILABLE, …) like an HTTP status. */
 function grpcCall(body) {
   return new Promise((resolve) => {
-    channels[0].makeUnaryRequest(spec.grpc, (b) => b, (b) => b, body, new grpc.Metadata(), { deadline: Date.now() + 30_000, waitForReady: true }, (err) =>
+    channels[nextChannel++ % channels.length].makeUnaryRequest(spec.grpc, (b) => b, (b) => b, body, new grpc.Metadata(), { deadline: Date.now() + 30_000, waitForReady: true }, (err) =>
       resolve(err ? grpc.status[err.code] ?? String(err.code) : 'OK'));
   });
 }

@@ -138,6 +138,8 @@ function yamlFor(s, sinkUrl, workers, extraQueue = '') {
 const SCENARIOS = [
   { name: 'otlp-proto → netra', receiver: 'otlp', path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra'], bodies: otlpBodies, items: 100, port: 14318 },
   { name: 'otlp-grpc → netra', receiver: 'otlp', grpc: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra'], bodies: otlpBodies, items: 100, port: 14322 },
+  // Eight clients of one channel each, as the HTTP rows have eight connections.
+  { name: 'otlp-grpc → netra, 8 channels', receiver: 'otlp', grpc: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', grpcChannels: 8, path: '/v1/traces', contentType: 'application/x-protobuf', signal: 'traces', exporters: ['netra'], bodies: otlpBodies, items: 100, port: 14325 },
   { name: 'neatlogs → foglamp', receiver: 'neatlogs', path: '/api/v1/traces/v4/batch', contentType: 'application/json', signal: 'traces', exporters: ['foglamp'], bodies: neatlogsBodies, items: 100, port: 14319, headers: { 'x-api-key': 'k' } },
   { name: 'remote-write → infrasage', receiver: 'prometheus_remote_write', path: '/api/v1/write', contentType: 'application/x-protobuf', signal: 'metrics', exporters: ['infrasage'], bodies: null, items: 2000, port: 14320, headers: { 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' } },
   // The relay: remote-write in → remote-write out, nothing to change; beside it, vmagent doing the same.
@@ -199,10 +201,10 @@ async function measure(s, workers, { rate, queue } = {}) {
     peakPss = Math.max(peakPss, m.pss);
   }, 250);
   try {
-    await runLoad({ grpc: s.grpc, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: 8, durationMs: 1500, itemsPerRequest: s.items });
+    await runLoad({ grpc: s.grpc, grpcChannels: s.grpcChannels, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: 8, durationMs: 1500, itemsPerRequest: s.items });
     const before = await delivered();
     const t0 = performance.now();
-    const r = await runLoad({ grpc: s.grpc, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: rate ? 32 : 8, durationMs: SECONDS * 1000, itemsPerRequest: s.items, rate });
+    const r = await runLoad({ grpc: s.grpc, grpcChannels: s.grpcChannels, url: `http://127.0.0.1:${s.port}${s.path}`, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) }, bodies: s.bodies, concurrency: rate ? 32 : 8, durationMs: SECONDS * 1000, itemsPerRequest: s.items, rate });
     // Delivered, not just accepted: a rate the exporter cannot keep up with only fills the queue.
     const deliveredPerSecond = ((await delivered()) - before) / ((performance.now() - t0) / 1000);
     return { ...r, deliveredPerSecond, peakRss: peak, peakPss, yaml };
