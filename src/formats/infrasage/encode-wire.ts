@@ -107,14 +107,15 @@ function seriesHead(s: PlainSeries, o: JsonOut, resources: Map<string, ResourceT
   const b = s.bytes;
   const at = s.labelAt;
   let name = -1;
-  let job: string | undefined;
-  let instance: string | undefined;
-  for (let i = 0; i < s.labels; i++) {
-    const k = i * 4;
+  let jobAt = -1;
+  let instanceAt = -1;
+  for (let k = 0; k < s.labels * 4; k += 4) {
     if (bytesAre(b, at[k]!, at[k + 1]!, '__name__')) name = k;
-    else if (bytesAre(b, at[k]!, at[k + 1]!, 'job')) job = lastJob.text(b, at[k + 2]!, at[k + 3]!);
-    else if (bytesAre(b, at[k]!, at[k + 1]!, 'instance')) instance = lastInstance.text(b, at[k + 2]!, at[k + 3]!);
+    else if (bytesAre(b, at[k]!, at[k + 1]!, 'job')) jobAt = k;
+    else if (bytesAre(b, at[k]!, at[k + 1]!, 'instance')) instanceAt = k;
   }
+  const job = jobAt < 0 ? undefined : utf8(b, at[jobAt + 2]!, at[jobAt + 3]!);
+  const instance = instanceAt < 0 ? undefined : utf8(b, at[instanceAt + 2]!, at[instanceAt + 3]!);
   const key = `${job ?? ''}\0${instance ?? ''}`;
   let res = resources.get(key);
   if (!res) resources.set(key, (res = resourceText(job, instance)));
@@ -133,9 +134,8 @@ function seriesHead(s: PlainSeries, o: JsonOut, resources: Map<string, ResourceT
     member();
     o.ascii(res.attributes);
   }
-  for (let i = 0; i < s.labels; i++) {
-    const k = i * 4;
-    if (k === name || bytesAre(b, at[k]!, at[k + 1]!, 'job') || bytesAre(b, at[k]!, at[k + 1]!, 'instance')) continue;
+  for (let k = 0; k < s.labels * 4; k += 4) {
+    if (k === name || k === jobAt || k === instanceAt) continue;
     member();
     o.ascii('"');
     o.copy(b, at[k]!, at[k + 1]!);
@@ -159,26 +159,9 @@ function members(attrs: Attributes): string {
   return parts.join(',');
 }
 
-/** The text of a label value, decoded again only when its bytes differ from the last one's. */
-class RecentText {
-  private bytes = new Uint8Array(0);
-  private value = '';
-
-  text(b: Uint8Array, start: number, end: number): string {
-    const len = end - start;
-    let same = len === this.bytes.length;
-    for (let i = 0; same && i < len; i++) same = b[start + i] === this.bytes[i];
-    if (!same) {
-      this.bytes = b.slice(start, end);
-      this.value = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, len).toString('utf8');
-    }
-    return this.value;
-  }
+function utf8(b: Uint8Array, start: number, end: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8');
 }
-
-// Consecutive series nearly always share job and instance (one target's scrape).
-const lastJob = new RecentText();
-const lastInstance = new RecentText();
 
 const HEX = '0123456789abcdef';
 const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };

@@ -50,9 +50,9 @@ function unwrap(body: Buffer, req: RequestInfo, limits: DecodeLimits): Uint8Arra
 export function decodeRemoteWrite(body: Buffer, req: RequestInfo, limits: DecodeLimits): RemoteWriteDecodeResult {
   const version = protoVersion(req.contentType);
   const bytes = unwrap(body, req, limits);
-  const plain = version === 1 ? scanPlainWriteRequest(bytes, limits) : undefined;
-  if (plain) return plainRequest(bytes, body, req, plain.samples, limits);
-  const mapped = toModel(withBudget(new DecodeBudget(limits), () => (version === 2 ? decodeV2Request(bytes, limits.maxItems) : decodeWriteRequest(bytes, limits.maxItems))));
+  const samples = version === 1 ? scanPlainWriteRequest(bytes, limits) : undefined;
+  if (samples !== undefined) return plainRequest(bytes, body, samples, limits);
+  const mapped = fullDecode(bytes, version, limits);
   return {
     telemetry: mapped.telemetry,
     accepted: mapped.samples + mapped.histograms,
@@ -63,17 +63,22 @@ export function decodeRemoteWrite(body: Buffer, req: RequestInfo, limits: Decode
   };
 }
 
+function fullDecode(bytes: Uint8Array, version: 1 | 2, limits: DecodeLimits) {
+  return toModel(withBudget(new DecodeBudget(limits), () => (version === 2 ? decodeV2Request(bytes, limits.maxItems) : decodeWriteRequest(bytes, limits.maxItems))));
+}
+
 /**
  * A plain request (counters and gauges, all valid) is kept as its bytes; the model is built from
  * them only if a processor or a model-reading exporter asks (model/wire-original.ts).
  */
-function plainRequest(bytes: Uint8Array, body: Buffer, req: RequestInfo, samples: number, limits: DecodeLimits): RemoteWriteDecodeResult {
-  // Unwrapped bodies (no snappy) are the request's own buffer: the queue gets a copy of its own.
-  const own = bytes === body ? Uint8Array.prototype.slice.call(bytes) : bytes;
-  const snappy = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+function plainRequest(bytes: Uint8Array, body: Buffer, samples: number, limits: DecodeLimits): RemoteWriteDecodeResult {
+  // Unwrapped means the body was a snappy block, forwarded as it came; otherwise the bytes are
+  // the request's own buffer, and the queue gets a copy of its own.
+  const snappy = bytes !== body;
+  const own = snappy ? bytes : Uint8Array.prototype.slice.call(bytes);
   const telemetry = lazyTelemetry(
-    { format: V1_PROTO, signal: 'metrics', parts: [own], items: samples, bytes: own.length, ...(snappy === '' || snappy === 'snappy' ? { snappy: body } : {}) },
-    () => toModel(withBudget(new DecodeBudget(limits), () => decodeWriteRequest(own, limits.maxItems))).telemetry.metrics ?? [],
+    { format: V1_PROTO, signal: 'metrics', parts: [own], items: samples, bytes: own.length, ...(snappy ? { snappy: body } : {}) },
+    () => fullDecode(own, 1, limits).telemetry.metrics ?? [],
   );
   return { telemetry, accepted: samples, rejected: [], samples, written: { samples, histograms: 0, exemplars: 0 }, version: 1 };
 }

@@ -5,7 +5,7 @@ import { TARGET_INFO } from './resource.js';
 
 /**
  * A one-pass check of a remote-write 1.0 WriteRequest that builds nothing: whether the request
- * is *plain* (only counters and gauges, every series valid) and how many samples it holds.
+ * is *plain* (only counters and gauges, every series valid), answered with its sample count.
  * A plain request maps onto the model one sample to one point with no rejections, so its bytes
  * may stand for the model (see model/wire-original.ts).
  *
@@ -17,17 +17,10 @@ import { TARGET_INFO } from './resource.js';
  *   so byte order is string order);
  * - unknown fields, or a structure limit reached.
  */
-export interface PlainScan {
-  samples: number;
-  series: number;
-}
-
 /** Latest sample time the model (int64 nanoseconds) holds, in milliseconds. */
 const MAX_MS = 9_223_372_036_854;
 
-const NAME = [0x5f, 0x5f, 0x6e, 0x61, 0x6d, 0x65, 0x5f, 0x5f]; // __name__
-
-export function scanPlainWriteRequest(buf: Uint8Array, limits: DecodeLimits): PlainScan | undefined {
+export function scanPlainWriteRequest(buf: Uint8Array, limits: DecodeLimits): number | undefined {
   const s = new Scanner(buf);
   const maxContainers = limits.maxContainers ?? DEFAULT_STRUCTURE_LIMITS.maxContainers;
   const maxArray = Math.max(limits.maxArrayLength ?? DEFAULT_STRUCTURE_LIMITS.maxArrayLength, limits.maxItems);
@@ -50,7 +43,7 @@ export function scanPlainWriteRequest(buf: Uint8Array, limits: DecodeLimits): Pl
       return undefined;
     }
   }
-  return s.pos === s.len ? { samples, series } : undefined;
+  return s.pos === s.len ? samples : undefined;
 }
 
 /** Samples of one series, or -1 when it is not plain. Leaves `s.elements` = labels + samples. */
@@ -79,7 +72,7 @@ function scanSeries(s: Scanner, end: number, maxArray: number): number {
       if (vEnd !== le || vEnd === vStart || !utf8(s.buf, vStart, vEnd)) return -1;
       if (prevStart >= 0 && compare(s.buf, prevStart, prevLen, nStart, nEnd - nStart) >= 0) return -1;
       const nameLen = nEnd - nStart;
-      if (isName(s.buf, nStart, nameLen)) {
+      if (isWord(s.buf, nStart, nameLen, '__name__')) {
         named = true;
         if (!classicMetricName(s.buf, vStart, vEnd) || !plainMetricName(s.buf, vStart, vEnd)) return -1;
       } else if (isWord(s.buf, nStart, nameLen, 'le') || isWord(s.buf, nStart, nameLen, 'quantile')) {
@@ -131,7 +124,7 @@ function plainMetricName(b: Uint8Array, start: number, end: number): boolean {
  * `__`-prefixed but for `__name__`): the exporter writes such a series back unchanged.
  */
 function classicLabelName(b: Uint8Array, start: number, end: number): boolean {
-  if (b[start] === 0x5f && b[start + 1] === 0x5f) return isName(b, start, end - start);
+  if (b[start] === 0x5f && b[start + 1] === 0x5f) return isWord(b, start, end - start, '__name__');
   for (let i = start; i < end; i++) {
     const c = b[i]!;
     if (!(isLetter(c) || c === 0x5f || (i > start && isDigit(c)))) return false;
@@ -153,12 +146,6 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 function utf8(b: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (b[i]! >= 0x80) return isUtf8(b.subarray(start, end));
-  return true;
-}
-
-function isName(b: Uint8Array, start: number, len: number): boolean {
-  if (len !== 8) return false;
-  for (let i = 0; i < 8; i++) if (b[start + i] !== NAME[i]) return false;
   return true;
 }
 
