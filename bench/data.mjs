@@ -2,6 +2,8 @@
 // of messages each, full GenAI attributes) and 2 tool spans, 100 spans per request. Every span names
 // its model: Netra requires request.model.name, and `span_policy: all` sends every span.
 import { KeyValueList, newSpan, SpanKind } from '../dist/model/index.js';
+import { defaultCatalog } from '../dist/pipeline/components.js';
+import { parseConfig } from '../dist/pipeline/config/load.js';
 
 const ATTRS_TEXT = 'You are a careful assistant. Summarise the quarterly report for the operations team, keeping numbers exact. ';
 
@@ -66,6 +68,18 @@ export function metricBatch(series = 2000, t = BigInt(Date.now()) * 1_000_000n) 
     metrics.push({ name: `node_cpu_seconds_${i}`, unit: 's', data: { type: 'sum', isMonotonic: true, aggregationTemporality: 2, dataPoints: points } });
   }
   return { metrics: [{ resource: { attributes: { 'service.name': 'node', 'service.instance.id': 'host:9100' } }, scopeMetrics: [{ scope: { name: 'bench' }, metrics }] }] };
+}
+
+/**
+ * `count` remote-write 1.0 bodies of `series` series each, made by the exporter's own encoder,
+ * as Prometheus sends them: snappy, and no metadata (Prometheus sends it in requests of its own).
+ */
+export function remoteWriteBodies(count = 8, series = 2000) {
+  const catalog = defaultCatalog();
+  const cfg = parseConfig('exporters: { prometheus_remote_write: { endpoint: "http://127.0.0.1:9" } }\nreceivers: { otlp: {} }\nservice: { pipelines: { metrics: { receivers: [otlp], exporters: [prometheus_remote_write] } } }\n', { env: {}, catalog });
+  const config = { ...cfg.exporters.get('prometheus_remote_write').config, max_samples_per_send: series, send_metadata: false };
+  const def = catalog.exporters.get('prometheus_remote_write');
+  return Array.from({ length: count }, () => Buffer.from(def.encode(metricBatch(series), { config })[0].body));
 }
 
 export { KeyValueList };

@@ -11,7 +11,7 @@ import { defaultCatalog } from '../dist/pipeline/components.js';
 import { encodeTracesProto } from '../dist/formats/otlp/encode-proto.js';
 import { findFormat } from '../dist/formats/registry.js';
 import { DEFAULT_DECODE_LIMITS } from '../dist/formats/json.js';
-import { metricBatch, traceBatch } from './data.mjs';
+import { remoteWriteBodies, traceBatch } from './data.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIR = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
@@ -127,7 +127,6 @@ function runLoad(spec) {
 const traceBodies = Array.from({ length: 16 }, () => traceBatch(100));
 const otlpBodies = traceBodies.map((t) => Buffer.from(encodeTracesProto(t.traces)));
 const neatlogsBodies = traceBodies.map((t) => Buffer.from(findFormat('neatlogs').translate.encode(t).split('\n')[0]));
-const metricBodies = Array.from({ length: 8 }, () => metricBatch(2000));
 
 function yamlFor(s, sinkUrl, workers, extraQueue = '') {
   const exporters = s.exporters.map((e) => `  ${e}: { endpoint: ${sinkUrl}, api_key: bench-key${extraQueue}${e === 'netra' ? ', span_policy: all' : ''} }`).join('\n');
@@ -150,8 +149,8 @@ const SCENARIOS = [
 
 /** The in-process floor: the same decode → normalise → encode work, with no HTTP, one thread. */
 function floor(s, yaml) {
-  const cfg = parseConfig(yaml, { env: {}, catalog: defaultCatalog() });
   const catalog = defaultCatalog();
+  const cfg = parseConfig(yaml, { env: {}, catalog });
   const route = findFormat(s.receiver).receiver.routes.find((r) => r.path === s.path);
   const info = { method: 'POST', path: s.path, mediaType: s.contentType, contentType: s.contentType, headers: { 'content-type': s.contentType, ...(s.headers ?? {}) } };
   const processors = cfg.service.pipelines[0].processors.map((id) => {
@@ -219,12 +218,9 @@ const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maxi
 const rows = [];
 const cores = availableParallelism();
 
-// Remote-write bodies are made by the exporter's own encoder (snappy + protobuf).
 {
-  const cfg = parseConfig('exporters: { prometheus_remote_write: { endpoint: "http://127.0.0.1:9" } }\nreceivers: { otlp: {} }\nservice: { pipelines: { metrics: { receivers: [otlp], exporters: [prometheus_remote_write] } } }\n', { env: {}, catalog: defaultCatalog() });
-  const def = defaultCatalog().exporters.get('prometheus_remote_write');
-  const cfgE = { ...cfg.exporters.get('prometheus_remote_write').config, max_samples_per_send: 100_000, send_metadata: false };
-  for (const x of SCENARIOS.filter((x) => x.items === 2000)) x.bodies = metricBodies.map((m) => Buffer.from(def.encode(m, { config: cfgE })[0].body));
+  const bodies = remoteWriteBodies(8, 2000);
+  for (const x of SCENARIOS.filter((x) => x.items === 2000)) x.bodies = bodies;
 }
 
 for (const s of SCENARIOS) {

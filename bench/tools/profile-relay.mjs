@@ -4,19 +4,13 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
-import { parseConfig } from '../../dist/pipeline/config/load.js';
-import { defaultCatalog } from '../../dist/pipeline/components.js';
-import { metricBatch } from '../data.mjs';
+import { remoteWriteBodies } from '../data.mjs';
 
 const [ms = '6000', serverPid] = process.argv.slice(2);
 // The sink in its own process: in this one it would answer only between the load's sends.
 const sink = fork(new URL('../sink.mjs', import.meta.url), [], { env: { ...process.env, SINK_PORT: '14401' } });
 await new Promise((r) => sink.once('message', r));
-const catalog = defaultCatalog();
-const cfg = parseConfig('exporters: { prometheus_remote_write: { endpoint: "http://127.0.0.1:9" } }\nreceivers: { otlp: {} }\nservice: { pipelines: { metrics: { receivers: [otlp], exporters: [prometheus_remote_write] } } }\n', { env: {}, catalog });
-const def = catalog.exporters.get('prometheus_remote_write');
-const config = { ...cfg.exporters.get('prometheus_remote_write').config, max_samples_per_send: 100_000, send_metadata: false };
-const bodies = Array.from({ length: 8 }, () => Buffer.from(def.encode(metricBatch(2000), { config })[0].body));
+const bodies = remoteWriteBodies(8, 2000);
 const pool = new Pool('http://127.0.0.1:14400', { connections: 8 });
 let ok = 0;
 let refused = 0;
