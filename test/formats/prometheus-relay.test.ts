@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import snappy from 'snappyjs';
@@ -13,6 +14,8 @@ import { countItems, mergeTelemetry, wireOf, type Telemetry } from '../../src/mo
 import { encodeWith } from '../helpers/encode-with.js';
 import '../helpers/fast-check-seed.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
+import { readLetters } from '../helpers/dead-letter-file.js';
+import { startInfraSage } from '../standins/infrasage.js';
 import { eventually, startSwitchyard, type Harness } from '../helpers/harness.js';
 import { LIMITS, reqInfo, snappyBytes, writeRequestBody, writeRequestBytes, type SeriesSpec } from './prometheus-helpers.js';
 
@@ -139,7 +142,7 @@ describe('remote-write relay: plain requests are kept as their bytes', () => {
       expect(scanPlainWriteRequest(raw, LIMITS), what).toBeUndefined();
     }
     // The control: the same series without the oddity is plain.
-    expect(scanPlainWriteRequest(writeRequestBytes([{ labels: base, samples: [[1, T0]] }]), LIMITS)).toEqual({ samples: 1, series: 1 });
+    expect(scanPlainWriteRequest(writeRequestBytes([{ labels: base, samples: [[1, T0]] }]), LIMITS)).toBe(1);
     // A refused series is still refused by name, and the valid one still written.
     const mixed = decodeRemoteWrite(writeRequestBody([{ labels: base, samples: [[1, T0]] }, { labels: { job: 'j' }, samples: [[1, T0]] }]), reqInfo(), LIMITS);
     expect(wireOf(mixed.telemetry)).toBeUndefined();
@@ -204,7 +207,7 @@ describe('InfraSage records written straight from a plain remote-write request',
     expect(refused[0]).toMatch(/finite/);
   });
 
-  it('a partial success dead-letters the refused record, parsed back from the body', () => {
+  it('requests written from the bytes carry their records in the body, not beside it', () => {
     const t = decodeRemoteWrite(writeRequestBody([{ labels: { __name__: 'a', job: 'j' }, samples: [[1, T0]] }, { labels: { __name__: 'b', job: 'j' }, samples: [[2, T0]] }]), reqInfo(), LIMITS).telemetry;
     const [req] = infrasageExporter.encode(t, { config: { max_batch_records: 10 } as never });
     expect(req!.recordsInBody).toBe(true);
@@ -261,6 +264,58 @@ service:
     expect(got.headers['x-prometheus-remote-write-version']).toBe('0.1.0');
     // The capture server undoes gzip/zstd only: the body is the snappy block itself.
     expect(got.body.equals(body)).toBe(true);
+  });
+
+  it('InfraSage refusing one record of a batch written from the bytes: that record alone is dead-lettered, with its reason', async () => {
+    const sink = await startCaptureServer();
+    cleanups.push(() => sink.close());
+    sink.answerBody = () => '{"status":"ok","queued":1,"failed":1,"failures":[{"index":1,"error":"timestamp_too_old","message":"more than 24h in the past"}]}';
+    const h = await startSwitchyard(`
+receivers:
+  prometheus_remote_write: { endpoint: 127.0.0.1:0 }
+exporters:
+  infrasage: { endpoint: ${sink.url}, api_key: k, dead_letter_path: $DIR/dl.jsonl }
+service:
+  pipelines:
+    metrics: { receivers: [prometheus_remote_write], exporters: [infrasage] }
+`);
+    cleanups.push(() => h.close());
+    expect(await post(h, writeRequestBody([{ labels: { __name__: 'a', job: 'j' }, samples: [[1, T0]] }, { labels: { __name__: 'b', job: 'j' }, samples: [[2, T0]] }]))).toBe(204);
+    const letters = await eventually(() => {
+      const l = readLetters(join(h.dir, 'dl.jsonl'));
+      return l.length ? l : undefined;
+    }, 10_000, 'the dead letter');
+    expect(letters).toHaveLength(1);
+    expect(letters[0]!.items).toBe(1);
+    expect(letters[0]!.reason).toContain('timestamp_too_old');
+    expect(letters[0]!.record).toMatchObject({ metric_name: 'b', value: 2, service_id: 'j' });
+    expect((JSON.parse(sink.accepted()[0]!.body.toString('utf8')) as unknown[]).length).toBe(2);
+  });
+
+  it('records written from the bytes pass the strict InfraSage stand-in, escapes and all', async () => {
+    const standin = await startInfraSage({ apiKey: 'k' });
+    cleanups.push(() => standin.close());
+    const h = await startSwitchyard(`
+receivers:
+  prometheus_remote_write: { endpoint: 127.0.0.1:0 }
+exporters:
+  infrasage: { endpoint: ${standin.url}, api_key: k }
+service:
+  pipelines:
+    metrics: { receivers: [prometheus_remote_write], exporters: [infrasage] }
+`);
+    cleanups.push(() => h.close());
+    const now = Date.now();
+    const odd = 'say "hi"\\ \n\t é 😀 \u2028';
+    expect(await post(h, writeRequestBody([
+      { labels: { __name__: 'http_requests_total', code: '200', instance: 'pod-1', job: 'shop/api', path: odd }, samples: [[7, now]] },
+      { labels: { __name__: 'node_load1', instance: 'host:9100', job: 'node' }, samples: [[0.25, now]] },
+    ]))).toBe(204);
+    await eventually(() => standin.received.length === 2, 10_000, 'both records');
+    expect(standin.requests.map((r) => r.status)).toEqual([200]);
+    const byName = Object.fromEntries(standin.received.map((r) => [r['metric_name'], r]));
+    expect(byName['http_requests_total']).toMatchObject({ service_id: 'api', type: 'metric', value: 7, attributes: { job: 'shop/api', instance: 'pod-1', code: '200', path: odd } });
+    expect(byName['node_load1']).toMatchObject({ service_id: 'node', value: 0.25, attributes: { job: 'node', instance: 'host:9100' } });
   });
 
   it('a processor that changes the data is honoured: the target receives the changed series', async () => {
