@@ -1,7 +1,7 @@
 import type { Consumer } from '../consumer/consumer.js';
 import { Fanout } from '../consumer/fanout.js';
 import { InputError } from '../formats/errors.js';
-import { countItems, pickSignal, SIGNALS, wireOf, type Signal, type Telemetry } from '../model/index.js';
+import { countItems, pickSignal, SIGNALS, type Signal, type Telemetry } from '../model/index.js';
 import type { PipelineConfig } from './config/model.js';
 
 export interface PipelineRuntime {
@@ -47,8 +47,6 @@ export class PipelineGraph {
     const routed = new Map<Signal, number>();
     const commits = [];
     for (const signal of SIGNALS) {
-      const wire = wireOf(data);
-      if (wire ? wire.signal !== signal : !data[signal]?.length) continue;
       const part = pickSignal(data, signal);
       const items = countItems(part, signal);
       if (items === 0) continue;
