@@ -108,4 +108,18 @@ service:
     await eventually(() => sink!.received.includes('forever'), 20_000, 'delivery after 8 refusals');
     expect(sink.requests.filter((r) => r.status === 503)).toHaveLength(8);
   });
+
+  it('worker_semi_space_mib: auto sizes the young generation by the signals that flow; a number wins', () => {
+    const cfg = (signals: string[], extra = '') =>
+      parseConfig(
+        `receivers: { otlp: {} }\nexporters: { debug: {} }\nservice:\n${extra}  pipelines:\n${signals.map((s) => `    ${s}: { receivers: [otlp], exporters: [debug] }\n`).join('')}`,
+        { env: {}, catalog: defaultCatalog() },
+      ).service.worker_semi_space_mib;
+    expect(cfg(['metrics'])).toBe(2);
+    expect(cfg(['metrics', 'traces'])).toBe(8);
+    expect(cfg(['logs'])).toBe(8);
+    expect(cfg(['traces'], '  worker_semi_space_mib: 0\n')).toBe(0);
+    expect(cfg(['metrics'], '  worker_semi_space_mib: 16\n')).toBe(16);
+    expect(() => cfg(['metrics'], '  worker_semi_space_mib: big\n')).toThrow(/worker_semi_space_mib/);
+  });
 });

@@ -26,7 +26,7 @@ export interface PipelineConfig {
 export interface ServiceConfig {
   telemetry: { endpoint?: string; logs: { level: string } };
   workers: number;
-  /** V8 semi-space of each worker process, MiB (0: V8's default). */
+  /** V8 semi-space of each worker process, MiB (0: V8's default); `auto` is resolved by now. */
   worker_semi_space_mib: number;
   shutdown_timeout: number;
   pipelines: PipelineConfig[];
