@@ -135,7 +135,7 @@ describe('documented id mapping on the OTLP wire', () => {
 const netraAll = {
   encode: (t: Telemetry, refused: string[]) => {
     const f = fidelityOf({ refuse: (p, why) => refused.push(`${spansOf(p)[0]!.spanId}: ${why}`) });
-    return encodeNetraBodies(t, netraOptions({ span_policy: 'all' }), undefined, f).map((b) => b.ndjson).join('');
+    return encodeNetraBodies(t, netraOptions({ span_policy: 'all' }), undefined, f).map((b) => b.ndjson.toString('utf8')).join('');
   },
   decode: (b: Buffer) => {
     const r = decodeNetraNdjson(b);

@@ -242,7 +242,8 @@ function encodeGenerationConfig(a: Attributes): JsonObject | undefined {
 }
 
 export interface NetraBody {
-  ndjson: string;
+  /** The NDJSON lines, UTF-8: written straight into one buffer, never joined as a string. */
+  ndjson: Buffer;
   records: JsonObject[];
 }
 
@@ -253,16 +254,13 @@ export function encodeNetraBodies(data: Telemetry, opts: NetraExporterOptions, n
   const maxRequestBytes = opts.max_request_bytes;
   const spans = flattenSpans(data.traces ?? []);
   const bodies: NetraBody[] = [];
-  let lines: string[] = [];
+  const out = new BodyBuffer(Math.min(maxRequestBytes, spans.length * 2048));
   let records: JsonObject[] = [];
-  let size = 0;
   let skipped = 0;
   let truncated = 0;
   const flush = () => {
-    if (lines.length) bodies.push({ ndjson: lines.join(''), records });
-    lines = [];
+    if (records.length) bodies.push({ ndjson: out.take(), records });
     records = [];
-    size = 0;
   };
   for (const sw of spans) {
     if (opts.span_policy === 'llm_only' && !isLlmOperation(sw.span.attributes)) {
@@ -283,16 +281,44 @@ export function encodeNetraBodies(data: Telemetry, opts: NetraExporterOptions, n
         bytes = Buffer.byteLength(line, 'utf8');
       }
     }
-    if (size + bytes > maxRequestBytes) flush();
-    lines.push(line);
+    if (out.size + bytes > maxRequestBytes) flush();
+    out.write(line, bytes);
     records.push(ev);
-    size += bytes;
   }
   flush();
   if (skipped && note) note('skipped', skipped, 'netra span_policy llm_only: span is not an LLM operation');
   if (truncated && note) note('truncated', truncated, 'netra: content larger than max_content_bytes or the request limit');
   if (bodies.length > 1 && note) note('split', bodies.length, 'netra: batch split into requests of at most max_request_bytes');
   return bodies;
+}
+
+/**
+ * Lines written as UTF-8 into one growing buffer: joining them as a string and encoding that
+ * copied every body twice more, and the flattened megabyte string was the encoder's largest
+ * single cost under load.
+ */
+class BodyBuffer {
+  private buf: Buffer | undefined;
+  size = 0;
+  constructor(private readonly initial: number) {}
+
+  write(line: string, bytes: number): void {
+    const buf = this.buf;
+    if (!buf || this.size + bytes > buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(buf ? buf.length * 2 : this.initial, this.size + bytes, 4096));
+      buf?.copy(next, 0, 0, this.size);
+      this.buf = next;
+    }
+    this.size += this.buf!.write(line, this.size, 'utf8');
+  }
+
+  /** The body so far, without a copy; the next line starts a buffer of its own. */
+  take(): Buffer {
+    const body = this.buf ? this.buf.subarray(0, this.size) : Buffer.alloc(0);
+    this.buf = undefined;
+    this.size = 0;
+    return body;
+  }
 }
 
 /** Caps prompt and completion, then the whole event; undefined when nothing had to change. */

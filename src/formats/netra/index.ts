@@ -29,7 +29,7 @@ export const netraFormat: FormatDefinition = {
     },
     encode(data: Telemetry, ctx): string {
       const fidelity = fidelityOf(ctx);
-      const out = encodeNetraBodies(data, netraOptions(), ctx?.note, fidelity).map((b) => b.ndjson).join('');
+      const out = encodeNetraBodies(data, netraOptions(), ctx?.note, fidelity).map((b) => b.ndjson.toString('utf8')).join('');
       fidelity.flush();
       return out;
     },
