@@ -58,7 +58,8 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
     const v = get(k);
     return typeof v === 'string' ? v : v === undefined || v === null ? undefined : typeof v === 'object' ? undefined : String(v);
   };
-  const consumed = new Set(CONSUMED);
+  // The few keys consumed only in some cases; the fixed set is shared (copying it per span cost more).
+  const alsoConsumed: string[] = [];
   const netraBorn = a['netra.event_metadata.event_id'] !== undefined;
   const ev: JsonObject = {};
 
@@ -74,7 +75,7 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
   tc.span_name = span.name;
   tc.span_kind = str('netra.trace_context.span_kind') ?? (kind ?? 'unknown').toLowerCase();
   const op = a[GenAI.operationName];
-  if (typeof op === 'string' && (op === operationFromAiKind(kind) || (kind === 'LLM' && LLM_OPERATIONS.has(op) && op !== 'embeddings'))) consumed.add(GenAI.operationName);
+  if (typeof op === 'string' && (op === operationFromAiKind(kind) || (kind === 'LLM' && LLM_OPERATIONS.has(op) && op !== 'embeddings'))) alsoConsumed.push(GenAI.operationName);
   ev.trace_context = tc;
 
   // identity_context
@@ -95,7 +96,7 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
   if (str(GenAI.providerName) !== undefined) model.provider = str(GenAI.providerName);
   const modelName = str(GenAI.requestModel) ?? str(GenAI.responseModel);
   if (modelName !== undefined) model.name = modelName;
-  if (a[GenAI.requestModel] === undefined && a[GenAI.responseModel] !== undefined) consumed.add(GenAI.responseModel);
+  if (a[GenAI.requestModel] === undefined && a[GenAI.responseModel] !== undefined) alsoConsumed.push(GenAI.responseModel);
   const request: JsonObject = { model, prompt: encodePrompt(a) };
   const gen = encodeGenerationConfig(a);
   if (gen) request.generation_config = gen;
@@ -103,7 +104,7 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
 
   // response
   const completion = encodeCompletion(a);
-  if (a[GenAI.outputMessages] !== undefined) consumed.add(GenAI.finishReasons);
+  if (a[GenAI.outputMessages] !== undefined) alsoConsumed.push(GenAI.finishReasons);
   const usage: JsonObject = {};
   const inT = attrNumber(a, GenAI.inputTokens);
   const outT = attrNumber(a, GenAI.outputTokens);
@@ -148,7 +149,7 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
   // Everything else in the `attributes` namespace.
   const extra: JsonObject = {};
   for (const k in a) {
-    if (consumed.has(k) || k.startsWith(NETRA_PREFIX)) continue;
+    if (CONSUMED.has(k) || k.startsWith(NETRA_PREFIX) || alsoConsumed.includes(k)) continue;
     setOwn(extra, k, toJson(a[k]));
   }
   if (span.status.code !== StatusCode.UNSET) {
