@@ -106,7 +106,8 @@ async function startServer(yaml, name, port) {
   writeFileSync(file, yaml);
   // BENCH_NODE_FLAGS: V8/Node flags for the server (its cluster workers inherit them).
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const p = spawn(process.execPath, [...flags, join(ROOT, 'dist/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn' } });
+  // BENCH_CLI: another build's cli.js, for an A/B run against this one.
+  const p = spawn(process.execPath, [...flags, process.env.BENCH_CLI ?? join(ROOT, 'dist/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn' } });
   // Ready when the receiver's port answers (logs are at warn level, so no start-up line).
   return whenAnswering(p, 'server', `http://127.0.0.1:${port}/`);
 }
@@ -228,7 +229,8 @@ for (const s of SCENARIOS) {
   const workerSet = process.env.BENCH_WORKERS ? process.env.BENCH_WORKERS.split(',').map(Number) : s === SCENARIOS[0] && !QUICK ? [1, cores] : [cores];
   let floorRate;
   for (const w of workerSet) {
-    const r = await measure(s, w);
+    // BENCH_RATE: paced at that many items/s instead of closed-loop (a latency check at one rate).
+    const r = await measure(s, w, process.env.BENCH_RATE ? { rate: Number(process.env.BENCH_RATE) / s.items } : undefined);
     floorRate ??= QUICK || s.peer ? NaN : floor(s, r.yaml);
     rows.push({ scenario: s.name, workers: w, ...r, floor: floorRate });
     console.error(`${s.name} (${w} workers): accepted ${fmt(r.itemsPerSecond)} items/s, delivered ${fmt(r.deliveredPerSecond)}/s, p99 ${fmt(r.p99, 1)} ms, RSS ${fmt(r.peakRss)} MiB, statuses ${JSON.stringify(r.statuses)}`);

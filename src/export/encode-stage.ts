@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EncodeContext, ExporterDefinition, OutboundRequest } from '../formats/types.js';
 import { countItems, splitTelemetry, type Telemetry } from '../model/index.js';
 
@@ -11,17 +12,31 @@ export interface Encoded {
 }
 
 /**
+ * How long a stepped encoder runs before receivers get the event loop back. A 1,000-span Netra
+ * batch takes 10–30 ms to encode on the bench machine; in slices of this size a request that
+ * arrives meanwhile waits for one slice, not for the batch.
+ */
+export const ENCODE_SLICE_MS = 2;
+
+/**
  * Encodes a batch; when the encoder throws, halves the batch and tries again, so that one item
  * it cannot encode costs only itself (log2(n) extra encodes per bad item, none when all is well).
+ * An encoder that has `encodeSteps` runs in slices of `sliceMs`, yielding to the event loop in
+ * between.
  */
-export function encodeIsolating(def: Pick<ExporterDefinition, 'encode'>, data: Telemetry, ctx: EncodeContext): Encoded {
+export async function encodeIsolating(
+  def: Pick<ExporterDefinition, 'encode' | 'encodeSteps'>,
+  data: Telemetry,
+  ctx: EncodeContext,
+  sliceMs = ENCODE_SLICE_MS,
+): Promise<Encoded> {
   const out: Encoded = { requests: [], setAside: [] };
-  const visit = (part: Telemetry, items: number): void => {
+  const visit = async (part: Telemetry, items: number): Promise<void> => {
     let error: string;
     const refused: Encoded['setAside'] = [];
     const scoped: EncodeContext = { ...ctx, refuse: (p, why) => refused.push({ data: p, items: countItems(p), error: why, reason: 'contract' }) };
     try {
-      out.requests.push(...def.encode(part, scoped));
+      out.requests.push(...(def.encodeSteps ? await runSliced(def.encodeSteps(part, scoped), sliceMs) : def.encode(part, scoped)));
       out.setAside.push(...refused);
       return;
     } catch (e) {
@@ -32,8 +47,20 @@ export function encodeIsolating(def: Pick<ExporterDefinition, 'encode'>, data: T
       out.setAside.push({ data: part, items, error, reason: 'encode_error' });
       return;
     }
-    for (const h of halves) visit(h, countItems(h));
+    for (const h of halves) await visit(h, countItems(h));
   };
-  visit(data, countItems(data));
+  await visit(data, countItems(data));
   return out;
+}
+
+async function runSliced<T>(steps: Generator<void, T, void>, sliceMs: number): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+  }
 }

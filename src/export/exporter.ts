@@ -216,7 +216,7 @@ export class Exporter implements Consumer {
   }
 
   private async deliverPiece(signal: Signal, data: Telemetry, depth: number): Promise<boolean> {
-    const { requests, setAside } = encodeIsolating(this.o.definition, data, this.encodeContext);
+    const { requests, setAside } = await encodeIsolating(this.o.definition, data, this.encodeContext);
     for (const bad of setAside) await this.outcome.setAside(signal, bad.data, bad.items, bad.reason, bad.error);
     for (const req of requests) {
       const result = await this.sender.send(req, this.stopping.signal);

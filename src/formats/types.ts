@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Signal, Telemetry } from '../model/index.js';
 import type { InputError } from './errors.js';
+import type { EncodeSteps } from './shared/encode-steps.js';
 
 /**
  * One wire format = one folder under src/formats/ exporting a FormatDefinition. The receiver side
@@ -207,6 +208,12 @@ export interface ExporterDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
    * the batch down to the items that throw and sets those aside alone.
    */
   encode(data: Telemetry, ctx: EncodeContext<OptionsOf<S>>): OutboundRequest[];
+  /**
+   * The same encoding as `encode`, as steps (shared/encode-steps.ts): the exporter then runs it in
+   * slices of a few milliseconds, yielding to receivers between them. For encoders whose batches
+   * take long enough to stall ingest.
+   */
+  encodeSteps?(data: Telemetry, ctx: EncodeContext<OptionsOf<S>>): EncodeSteps<OutboundRequest[]>;
   answers?: AnswerRules;
   /**
    * The wire format groups spans by trace or workflow (Neatlogs' workflow_name, Foglamp's

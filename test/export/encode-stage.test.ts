@@ -18,13 +18,29 @@ const picky = (bad: Set<string>) => ({
   },
 });
 
+/** The same, as steps: one yield per span, throwing when it reaches a bad one. */
+const steppedPicky = (bad: Set<string>) => ({
+  encode(): OutboundRequest[] {
+    throw new Error('the exporter must use the steps');
+  },
+  *encodeSteps(data: Telemetry): Generator<void, OutboundRequest[], void> {
+    const ids: string[] = [];
+    for (const id of idsOf(data)) {
+      if (bad.has(id)) throw new Error(`cannot encode ${id}`);
+      ids.push(id);
+      yield;
+    }
+    return [{ path: '/', contentType: 'application/json', body: JSON.stringify(ids), items: ids.length }];
+  },
+});
+
 describe('encode stage: one bad item costs only itself', () => {
-  it('sets aside exactly the items the encoder throws on, and encodes all the others', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.array(fc.nat(), { maxLength: 6 }), (n, picks) => {
+  it('sets aside exactly the items the encoder throws on, and encodes all the others (whole or in steps)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 60 }), fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), async (n, picks, stepped) => {
         const ids = Array.from({ length: n }, (_, i) => `s${i}`);
         const bad = new Set(picks.map((p) => ids[p % n]!));
-        const out = encodeIsolating(picky(bad), spans(ids), { config: {} });
+        const out = await encodeIsolating(stepped ? steppedPicky(bad) : picky(bad), spans(ids), { config: {} }, 0);
         const sent = out.requests.flatMap((r) => JSON.parse(r.body as string) as string[]);
         const aside = out.setAside.flatMap((a) => idsOf(a.data));
         expect(new Set(aside)).toEqual(bad);
@@ -34,7 +50,7 @@ describe('encode stage: one bad item costs only itself', () => {
       { seed: 1202, numRuns: 200 },
     );
   });
-  it('an item the encoder refuses by contract is set aside alone with its reason, in one encode', () => {
+  it('an item the encoder refuses by contract is set aside alone with its reason, in one encode', async () => {
     let calls = 0;
     const def = {
       encode(data: Telemetry, ctx: EncodeContext): OutboundRequest[] {
@@ -47,7 +63,7 @@ describe('encode stage: one bad item costs only itself', () => {
         return [{ path: '/', contentType: 'application/json', body: JSON.stringify(keep.map((s) => s.span.spanId)), items: keep.length }];
       },
     };
-    const out = encodeIsolating(def, spans(['a', 'x1', 'b', 'x2']), { config: {} });
+    const out = await encodeIsolating(def, spans(['a', 'x1', 'b', 'x2']), { config: {} });
     expect(calls).toBe(1);
     expect(JSON.parse(out.requests[0]!.body as string)).toEqual(['a', 'b']);
     expect(out.setAside.map((a) => [idsOf(a.data), a.items, a.reason, a.error])).toEqual([
@@ -55,10 +71,33 @@ describe('encode stage: one bad item costs only itself', () => {
       [['x2'], 1, 'contract', 'span x2: no model'],
     ]);
   });
-  it('encodes once when nothing throws', () => {
+  it('encodes once when nothing throws', async () => {
     let calls = 0;
-    encodeIsolating({ encode: (d) => (calls++, picky(new Set()).encode(d)) }, spans(['a', 'b', 'c']), { config: {} });
+    await encodeIsolating({ encode: (d) => (calls++, picky(new Set()).encode(d)) }, spans(['a', 'b', 'c']), { config: {} });
     expect(calls).toBe(1);
+  });
+});
+
+describe('encode stage: a stepped encoder gives the event loop back', () => {
+  it('between slices, other work runs before the batch is encoded; in one slice, none does', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `s${i}`);
+    const interleaved = async (sliceMs: number) => {
+      let ran = 0;
+      const tick = () => {
+        ran++;
+        if (ran < 1000) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const out = await encodeIsolating(steppedPicky(new Set()), spans(ids), { config: {} }, sliceMs);
+      const during = ran;
+      ran = 1000;
+      expect(JSON.parse(out.requests[0]!.body as string)).toEqual(ids);
+      return during;
+    };
+    // A slice of 0 ms yields after every span: the ticks run 50 times while it encodes.
+    expect(await interleaved(0)).toBeGreaterThanOrEqual(49);
+    // A slice longer than the whole encode never yields.
+    expect(await interleaved(60_000)).toBe(0);
   });
 });
 

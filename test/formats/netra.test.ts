@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Canonical, GenAI, StatusCode, newSpan, tracesOf, type Attributes, type Span, type Telemetry } from '../../src/model/index.js';
 import { InputError } from '../../src/formats/errors.js';
 import netra, { decodeNetraNdjson, encodeNetraEvent, netraExporter } from '../../src/formats/netra/index.js';
-import { encodeWith } from '../helpers/encode-with.js';
+import { encodeWith, optionsFor } from '../helpers/encode-with.js';
 import { findFormat } from '../../src/formats/registry.js';
 import { TRUNCATION_MARKER_PREFIX } from '../../src/formats/shared/content-truncation.js';
 import { NETRA_CURL_EXAMPLE, NETRA_DOC_EXAMPLE, NETRA_GO_EXAMPLE, NETRA_PYTHON_EXAMPLE } from './netra.examples.js';
@@ -330,6 +330,20 @@ describe('netra: exporter limits and policy', () => {
     // all but the last request are at least 1 MB (the documented aim)
     for (const r of reqs.slice(0, -1)) expect(uncompressedSize(r)).toBeGreaterThan(1_000_000);
     expect(notes).toContain(`split:${reqs.length}`);
+  });
+
+  it('the stepped encoder the exporter runs yields once per span sent and makes the same requests', () => {
+    const spans = [...Array.from({ length: 40 }, (_, i) => llmSpan(i, 200_000)), llmSpan(99, 10, 'TOOL')];
+    const ctx = { config: optionsFor(netraExporter, baseConfig) };
+    const whole = netraExporter.encode(tracesOf(spans), ctx);
+    const steps = netraExporter.encodeSteps!(tracesOf(spans), ctx);
+    let yields = 0;
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) yields++;
+    // The tool span is skipped by span_policy llm_only: it is no step of its own.
+    expect(yields).toBe(40);
+    expect(r.value.map((q) => [q.items, gunzipLines(q)])).toEqual(whole.map((q) => [q.items, gunzipLines(q)]));
+    expect(whole.length).toBeGreaterThan(1);
   });
 
   it('one event with 3 MB of messages is truncated (marked), not dropped', () => {

@@ -30,6 +30,7 @@ import { spanEventUuid } from './ids.js';
 import { LLM_OPERATIONS, aiKindOf } from '../../model/ai-kind.js';
 import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
 import { holdNetraEvent } from './contract-check.js';
+import { runSteps, type EncodeSteps } from '../shared/encode-steps.js';
 
 type Note = EncodeContext['note'];
 
@@ -250,6 +251,11 @@ export interface NetraBody {
 
 /** Selects, maps, truncates and packs spans into NDJSON bodies of at most `maxRequestBytes`. */
 export function encodeNetraBodies(data: Telemetry, opts: NetraExporterOptions, note?: Note, fidelity: Fidelity = fidelityOf(undefined)): NetraBody[] {
+  return runSteps(netraBodySteps(data, opts, note, fidelity));
+}
+
+/** encodeNetraBodies as steps: one yield after each span. */
+function* netraBodySteps(data: Telemetry, opts: NetraExporterOptions, note: Note | undefined, fidelity: Fidelity): EncodeSteps<NetraBody[]> {
   // max_content_bytes is a key every exporter has; 0 or absent means Netra's own default.
   const maxContentBytes = opts.max_content_bytes || NETRA_DEFAULT_MAX_CONTENT_BYTES;
   const maxRequestBytes = opts.max_request_bytes;
@@ -285,6 +291,7 @@ export function encodeNetraBodies(data: Telemetry, opts: NetraExporterOptions, n
     if (out.size + bytes > maxRequestBytes) flush();
     out.write(line, bytes);
     records.push(ev);
+    yield;
   }
   flush();
   if (skipped && note) note('skipped', skipped, 'netra span_policy llm_only: span is not an LLM operation');
@@ -343,8 +350,12 @@ function truncateEvent(ev: JsonObject, maxContentBytes: number, maxRequestBytes:
 }
 
 export function encodeNetra(data: Telemetry, ctx: EncodeContext<NetraExporterOptions>): OutboundRequest[] {
+  return runSteps(encodeNetraSteps(data, ctx));
+}
+
+export function* encodeNetraSteps(data: Telemetry, ctx: EncodeContext<NetraExporterOptions>): EncodeSteps<OutboundRequest[]> {
   const fidelity = fidelityOf(ctx);
-  const bodies = encodeNetraBodies(data, ctx.config, ctx.note, fidelity);
+  const bodies = yield* netraBodySteps(data, ctx.config, ctx.note, fidelity);
   fidelity.flush();
   return bodies.map((b) => ({
     path: NETRA_PATH,
