@@ -182,4 +182,19 @@ describe('memory_limiter', () => {
     expect(roomy.process(data, 'traces')).toBe(data);
     await roomy.shutdown?.();
   });
+  it('counts the buffers outside the heap: a queue of bytes fills it as surely as objects do', async () => {
+    const { memoryLimiterProcessor, memoryInUse } = await import('../../src/pipeline/builtin-processors.js');
+    const { BackpressureError } = await import('../../src/formats/errors.js');
+    const ctx = { id: 'memory_limiter', count: () => {} };
+    // Soft limit 64 MiB above what is in use now; then 1 GiB of bytes, held outside the heap (never
+    // written, so it costs address space, not memory).
+    const limiter = memoryLimiterProcessor.create({ check_interval: 20, limit_bytes: memoryInUse() + 64 * 1048576, spike_limit_mib: 0 }, ctx);
+    expect(limiter.process({ traces: [] }, 'traces')).toEqual({ traces: [] });
+    const held = Buffer.allocUnsafeSlow(1024 * 1048576);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(() => limiter.process({ traces: [] }, 'traces')).toThrow(BackpressureError);
+    expect(() => limiter.process({ traces: [] }, 'traces')).toThrow(/heap and buffers \d+ MiB are over the soft limit/);
+    expect(held.length).toBeGreaterThan(0);
+    await limiter.shutdown?.();
+  });
 });
