@@ -81,20 +81,20 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
 
   // identity_context
   const ic: JsonObject = {};
-  if (str(Canonical.userId) !== undefined) ic.user_id = str(Canonical.userId);
-  if (str(Canonical.organizationId) !== undefined) ic.organization_id = str(Canonical.organizationId);
+  put(ic, 'user_id', str(Canonical.userId));
+  put(ic, 'organization_id', str(Canonical.organizationId));
   if (Object.keys(ic).length) ev.identity_context = ic;
 
   // application_context
   const ac: JsonObject = {};
-  if (str(Canonical.appName) !== undefined) ac.app_name = str(Canonical.appName);
-  if (str(Canonical.serviceName) !== undefined) ac.service_name = str(Canonical.serviceName);
-  if (str(Canonical.environment) !== undefined) ac.environment = str(Canonical.environment);
+  put(ac, 'app_name', str(Canonical.appName));
+  put(ac, 'service_name', str(Canonical.serviceName));
+  put(ac, 'environment', str(Canonical.environment));
   if (Object.keys(ac).length) ev.application_context = ac;
 
   // request
   const model: JsonObject = {};
-  if (str(GenAI.providerName) !== undefined) model.provider = str(GenAI.providerName);
+  put(model, 'provider', str(GenAI.providerName));
   const modelName = str(GenAI.requestModel) ?? str(GenAI.responseModel);
   if (modelName !== undefined) model.name = modelName;
   if (a[GenAI.requestModel] === undefined && a[GenAI.responseModel] !== undefined) alsoConsumed.push(GenAI.responseModel);
@@ -164,6 +164,10 @@ export function encodeNetraEvent(sw: SpanWithContext): JsonObject {
   return ev;
 }
 
+function put(o: JsonObject, field: string, v: string | undefined): void {
+  if (v !== undefined) o[field] = v;
+}
+
 function setVendorPath(ev: JsonObject, rest: string, value: unknown): void {
   let container = '';
   for (const c of NETRA_CONTAINERS) if (rest.startsWith(c + '.') && c.length > container.length) container = c;
@@ -231,9 +235,11 @@ function encodeCompletion(a: Attributes): JsonObject {
   return valueObject(a, Canonical.outputValue, 'output.mime_type') ?? valueObject(a, GenAI.outputMessages, '') ?? {};
 }
 
+const GENERATION_KEYS = Object.keys(GENERATION_CONFIG_PRIMARY);
+
 function encodeGenerationConfig(a: Attributes): JsonObject | undefined {
   const out: JsonObject = {};
-  for (const key of Object.keys(GENERATION_CONFIG_PRIMARY)) {
+  for (const key of GENERATION_KEYS) {
     const v = a[key];
     if (v === undefined || v === null) continue;
     const alias = a[NETRA_ALIAS_PREFIX + key];
