@@ -35,11 +35,11 @@ export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number):
       let text = key === undefined ? undefined : RECORD_TEXT.get(key);
       if (!text) {
         series.reset();
-        const head = seriesHead(s, series, resources);
-        text = { bytes: Buffer.from(series.buf.subarray(0, series.n)), head };
+        const cut = seriesHead(s, series, resources);
+        text = { head: Buffer.from(series.buf.subarray(0, cut)), tail: Buffer.from(series.buf.subarray(cut, series.n)) };
         if (key !== undefined) remember(key, text);
       }
-      const head = text.head;
+      const { head, tail } = text;
       for (let i = 0; i < s.samples; i++) {
         const v = s.sampleValues[i]!;
         if (!Number.isFinite(v)) {
@@ -52,11 +52,11 @@ export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number):
           lastIso = isoFromNano(ms > 0 ? BigInt(ms) * 1_000_000n : nowNano());
         }
         if (records > 0) out.ascii(',');
-        out.copyBuffer(text.bytes, 0, head);
+        out.bytes(head);
         out.ascii(String(v));
         out.ascii(',"timestamp":"');
         out.ascii(lastIso);
-        out.copyBuffer(text.bytes, head, text.bytes.length);
+        out.bytes(tail);
         if (++records === maxRecords) {
           out.ascii(']');
           bodies.push({ body: out.take(), items: records });
@@ -74,10 +74,13 @@ export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number):
   return bodies;
 }
 
-/** A series' record text around its value and time (see seriesHead). */
+/**
+ * A series' record text around its value and time (see seriesHead), as two whole buffers: a
+ * copy of a whole buffer makes no view object, and this runs twice per sample.
+ */
 interface RecordText {
-  bytes: Buffer;
-  head: number;
+  head: Buffer;
+  tail: Buffer;
 }
 
 /**
@@ -199,9 +202,10 @@ class JsonOut {
     this.n = n;
   }
 
-  copyBuffer(src: Buffer, start: number, end: number): void {
-    this.room(end - start);
-    this.n += src.copy(this.buf, this.n, start, end);
+  bytes(src: Uint8Array): void {
+    this.room(src.length);
+    this.buf.set(src, this.n);
+    this.n += src.length;
   }
 
   copy(src: Uint8Array, start: number, end: number): void {
