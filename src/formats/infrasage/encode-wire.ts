@@ -23,7 +23,8 @@ export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number):
   let records = 0;
   let refused = false;
   let lastMs = -1;
-  let lastIso = '';
+  // `,"timestamp":"<iso>` as bytes: samples of one request mostly share their time.
+  let stamp = Buffer.alloc(0);
   out.ascii('[');
   for (const part of wire.parts) {
     const latin1 = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
@@ -49,13 +50,12 @@ export function infrasageBodiesFromWire(wire: WireOriginal, maxRecords: number):
         const ms = s.sampleMs[i]!;
         if (ms !== lastMs) {
           lastMs = ms;
-          lastIso = isoFromNano(ms > 0 ? BigInt(ms) * 1_000_000n : nowNano());
+          stamp = Buffer.from(`,"timestamp":"${isoFromNano(ms > 0 ? BigInt(ms) * 1_000_000n : nowNano())}`, 'latin1');
         }
         if (records > 0) out.ascii(',');
         out.bytes(head);
         out.ascii(String(v));
-        out.ascii(',"timestamp":"');
-        out.ascii(lastIso);
+        out.bytes(stamp);
         out.bytes(tail);
         if (++records === maxRecords) {
           out.ascii(']');
