@@ -13,7 +13,7 @@ import { encodeOtlpHttp } from './exporter.js';
 import { readRetryDelayMs } from './grpc-wire.js';
 import { PROTOBUF } from './contract.js';
 import { readPartialSuccess } from './responses.js';
-import { grpcChannelCredentials } from '../../export/grpc-channel-tls.js';
+import { grpcChannelCredentials } from './grpc-channel-tls.js';
 
 /** Collector-style target: `host:port`, or a URL whose scheme says plaintext (http) or TLS (https). */
 const grpcTarget = z.string().regex(/^((https?):\/\/)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]+):\d{1,5}\/?$/, 'must be host:port or http(s)://host:port, e.g. 127.0.0.1:4317');

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import type { ExporterTls } from '../util/tls-schema.js';
+import type { ExporterTls } from '../../util/tls-schema.js';
 
 export function grpcChannelCredentials(secure: boolean, tls: ExporterTls | undefined): grpc.ChannelCredentials {
   if (!secure) return grpc.credentials.createInsecure();
