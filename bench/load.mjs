@@ -9,6 +9,7 @@ import { Pool } from 'undici';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const bodies = spec.bodies.map((b) => Buffer.from(b, 'base64'));
+const fresh = freshTraceIds(bodies, spec.traceIdTail);
 const url = new URL(spec.url);
 const pool = new Pool(url.origin, { connections: spec.concurrency, keepAliveTimeout: 60_000, pipelining: 1 });
 const latencies = [];
@@ -29,6 +30,33 @@ const channels = spec.grpc
   : [];
 let nextChannel = 0;
 
+/**
+ * Request n: body n mod count, with the low half of its trace ids (`tail`, as hex text in JSON
+ * bodies and as bytes in protobuf ones) replaced by the pass number, so that each pass over the
+ * bodies sends new traces, as real traffic does. The first pass sends the bodies as they are.
+ */
+function freshTraceIds(list, tail) {
+  const find = (b, needle) => {
+    const at = [];
+    for (let k = b.indexOf(needle); k >= 0; k = b.indexOf(needle, k + needle.length)) at.push(k);
+    return at;
+  };
+  const spots = tail ? list.map((b) => ({ text: find(b, Buffer.from(tail, 'latin1')), bytes: find(b, Buffer.from(tail, 'hex')) })) : [];
+  return (n) => {
+    const k = n % list.length;
+    const pass = Math.floor(n / list.length);
+    const where = spots[k];
+    if (pass === 0 || !where || where.text.length + where.bytes.length === 0) return list[k];
+    const out = Buffer.from(list[k]);
+    const raw = Buffer.alloc(8);
+    raw.writeBigUInt64BE(BigInt(pass));
+    const text = raw.toString('hex');
+    for (const at of where.text) out.write(text, at, 'latin1');
+    for (const at of where.bytes) raw.copy(out, at);
+    return out;
+  };
+}
+
 /** One gRPC call: resolves the status name (OK, UNAVAILABLE, …) like an HTTP status. */
 function grpcCall(body) {
   return new Promise((resolve) => {
@@ -38,7 +66,7 @@ function grpcCall(body) {
 }
 
 async function oneGrpc() {
-  const body = bodies[i++ % bodies.length];
+  const body = fresh(i++);
   const t0 = performance.now();
   const status = await grpcCall(body);
   statuses[status] = (statuses[status] ?? 0) + 1;
@@ -50,7 +78,7 @@ async function oneGrpc() {
 }
 
 async function one() {
-  const body = bodies[i++ % bodies.length];
+  const body = fresh(i++);
   const t0 = performance.now();
   try {
     const res = await pool.request({ method: 'POST', path: url.pathname, headers: spec.headers, body });

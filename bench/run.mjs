@@ -11,7 +11,7 @@ import { defaultCatalog } from '../dist/pipeline/components.js';
 import { encodeTracesProto } from '../dist/formats/otlp/encode-proto.js';
 import { findFormat } from '../dist/formats/registry.js';
 import { DEFAULT_DECODE_LIMITS } from '../dist/formats/json.js';
-import { remoteWriteBodies, traceBatch } from './data.mjs';
+import { remoteWriteBodies, traceBatch, TRACE_ID_TAIL } from './data.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIR = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
@@ -114,7 +114,7 @@ async function startServer(yaml, name, port) {
 
 function runLoad(spec) {
   const file = join(DIR, `load-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify({ ...spec, bodies: spec.bodies.map((b) => Buffer.from(b).toString('base64')) }));
+  writeFileSync(file, JSON.stringify({ ...spec, traceIdTail: TRACE_ID_TAIL, bodies: spec.bodies.map((b) => Buffer.from(b).toString('base64')) }));
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [join(ROOT, 'bench/load.mjs'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
