@@ -116,8 +116,8 @@ service:
         { env: {}, catalog: defaultCatalog() },
       ).service.worker_semi_space_mib;
     expect(cfg(['metrics'])).toBe(2);
-    expect(cfg(['metrics', 'traces'])).toBe(8);
-    expect(cfg(['logs'])).toBe(8);
+    expect(cfg(['metrics', 'traces'])).toBe(4);
+    expect(cfg(['logs'])).toBe(4);
     expect(cfg(['traces'], '  worker_semi_space_mib: 0\n')).toBe(0);
     expect(cfg(['metrics'], '  worker_semi_space_mib: 16\n')).toBe(16);
     expect(() => cfg(['metrics'], '  worker_semi_space_mib: big\n')).toThrow(/worker_semi_space_mib/);

@@ -34,12 +34,12 @@ const topSchema = z.strictObject({
     workers: z.number().int().min(0).max(64).default(0),
     /**
      * V8's semi-space per worker process, MiB (its young generation is two of them); 0 = V8's own
-     * sizing (up to 16 MiB under load). `auto` picks by what flows, as measured on the bench:
-     * trace and log batches are object graphs that live through the batcher's linger, and with
-     * 2 MiB they are promoted and collected by major GCs (a quarter of a worker's CPU; 8 MiB
-     * delivered 30 % more spans for about 45 MiB more RSS over two workers), while metrics-only
-     * pipelines mostly carry their requests as bytes, where 2 MiB saves about 70 MiB at the same
-     * rate.
+     * sizing (up to 16 MiB under load). `auto` picks by what flows, as measured on the bench.
+     * Trace and log batches are object graphs that live through the batcher's linger: with 2 MiB
+     * they are promoted and collected by major GCs (a quarter of a worker's CPU), 8 MiB delivered
+     * 30 % more spans, and 4 MiB as many as 8 for 25–40 MiB less RSS over two workers.
+     * Metrics-only pipelines mostly carry their requests as bytes; there 2 MiB saves about 70 MiB
+     * against 8 at the same rate.
      */
     worker_semi_space_mib: z.union([z.literal('auto'), z.number().int().min(0).max(256)]).default('auto'),
     shutdown_timeout: duration.default(10_000),
@@ -356,7 +356,7 @@ function findLine(doc: Document, lines: LineCounter, path: readonly PropertyKey[
 
 
 /** Young-generation semi-space for the workers (see `worker_semi_space_mib` above). */
-export const SEMI_SPACE_AUTO = { objects: 8, bytes: 2 } as const;
+export const SEMI_SPACE_AUTO = { objects: 4, bytes: 2 } as const;
 
 function semiSpaceFor(setting: number | 'auto', pipelines: readonly PipelineConfig[]): number {
   if (setting !== 'auto') return setting;
