@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EncodeContext, ExporterDefinition, OutboundRequest } from '../formats/types.js';
+import type { EncodeSteps } from '../formats/shared/encode-steps.js';
 import { countItems, splitTelemetry, type Telemetry } from '../model/index.js';
 
 export interface Encoded {
@@ -53,7 +54,7 @@ export async function encodeIsolating(
   return out;
 }
 
-async function runSliced<T>(steps: Generator<void, T, void>, sliceMs: number): Promise<T> {
+async function runSliced<T>(steps: EncodeSteps<T>, sliceMs: number): Promise<T> {
   let sliceStart = performance.now();
   for (;;) {
     const r = steps.next();

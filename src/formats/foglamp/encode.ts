@@ -17,11 +17,10 @@ import {
 } from '../shared/codec-tools.js';
 import { truncateUtf8 } from '../shared/content-truncation.js';
 import {
-  FOGLAMP_VERSION, INHERITED_METADATA_KEYS, P, SPAN_KEYS, TRACE_METADATA_KEYS,
+  FOGLAMP_VERSION, INHERITED_METADATA_KEYS, P, SPAN_KEYS, TRACE_METADATA_KEYS, USAGE_MAP,
   kindFromSpanType, spanTypeFromKind,
 } from './contract.js';
 import { foglampOptions, type FoglampExporterOptions } from './config.js';
-import { USAGE_MAP } from './contract.js';
 import { TRACE_FIELD_MAP } from './decode.js';
 import { fidelityOf, type Fidelity } from '../shared/fidelity.js';
 import { holdFoglampSpan, stringMetadata } from './contract-check.js';

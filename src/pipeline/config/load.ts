@@ -354,11 +354,8 @@ function findLine(doc: Document, lines: LineCounter, path: readonly PropertyKey[
   return undefined;
 }
 
-
-/** Young-generation semi-space for the workers (see `worker_semi_space_mib` above). */
-export const SEMI_SPACE_AUTO = { objects: 4, bytes: 2 } as const;
-
+/** `auto`: 4 MiB when traces or logs flow, 2 for metrics only (see `worker_semi_space_mib` above). */
 function semiSpaceFor(setting: number | 'auto', pipelines: readonly PipelineConfig[]): number {
   if (setting !== 'auto') return setting;
-  return pipelines.some((p) => p.signal !== 'metrics') ? SEMI_SPACE_AUTO.objects : SEMI_SPACE_AUTO.bytes;
+  return pipelines.some((p) => p.signal !== 'metrics') ? 4 : 2;
 }
